@@ -42,6 +42,7 @@ export interface TracePayloads {
     channel: string;
     reason: string;
   };
+  'recipient.expanded': { queueId: string; recipient: string; into: string[]; reason: string };
   'delivery.attempted': { queueId: string; recipients: string[]; channel: string; host: string; attempt: number };
   'delivery.succeeded': { queueId: string; recipient: string; channel: string; host: string; code: number; text: string };
   'delivery.deferred': {

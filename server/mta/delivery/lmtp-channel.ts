@@ -1,0 +1,62 @@
+import { MailError } from '../../core/mail-error.js';
+import type { DeliveryChannel, DeliveryJob, RecipientOutcome } from './channel.js';
+import { sameOutcome } from './channel.js';
+import { ConnectionPool } from './connection-pool.js';
+
+/**
+ * `ims-ms`: delivery into a message store over LMTP (RFC 2033), which answers per
+ * recipient after the data, so one recipient's full mailbox does not fail the rest.
+ * The queue id travels as ENVID: the store uses it with the recipient as a
+ * delivery key, which makes a redelivery after a crash harmless (exactly once).
+ */
+export class LmtpChannel implements DeliveryChannel {
+  readonly name = 'ims-ms';
+  private readonly pool: ConnectionPool;
+
+  constructor(
+    private readonly opts: {
+      clientHostname: string;
+      /** Where the store host's LMTP listener is, or undefined when it has none. */
+      lmtpAddress: (host: string) => { host: string; port: number } | undefined;
+      timeoutMs?: number;
+    },
+  ) {
+    this.pool = new ConnectionPool({
+      lmtp: true,
+      clientHostname: opts.clientHostname,
+      maxPerTarget: 8,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+    });
+  }
+
+  async deliver(job: DeliveryJob): Promise<RecipientOutcome[]> {
+    const target = this.opts.lmtpAddress(job.host);
+    if (!target) return sameOutcome(job, 'deferred', `store ${job.host} has no LMTP service`, 451);
+    try {
+      const result = await this.pool.withClient(target, (client) =>
+        client.send(
+          {
+            from: job.sender,
+            fromParams: `ENVID=${job.queueId}`,
+            to: job.recipients.map((r) => ({ address: r.address })),
+          },
+          job.raw,
+        ),
+      );
+      return job.recipients.map((recipient, i) => {
+        const reply = result.recipients[i];
+        if (!reply) return { recipientId: recipient.recipientId, status: 'deferred', text: 'no reply for recipient', code: 451 };
+        const text = [reply.enhanced, reply.text].filter(Boolean).join(' ');
+        const status = reply.accepted ? 'delivered' : reply.code >= 500 ? 'failed' : 'deferred';
+        return { recipientId: recipient.recipientId, status, code: reply.code, text };
+      });
+    } catch (err) {
+      const error = MailError.from(err, 'ims-ms');
+      return sameOutcome(job, 'deferred', `${job.host}: ${error.enhanced} ${error.publicText}`, error.code);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

@@ -1,0 +1,230 @@
+import { MailError } from '../../core/mail-error.js';
+import type { Clock } from '../../core/clock.js';
+import type { Tracer } from '../../core/tracer.js';
+import type { QueueStore } from '../../queue/queue-store.js';
+import type { QueuedMessage, QueuedRecipient } from '../../queue/types.js';
+import { parseRoute, type Route } from '../route.js';
+import type { Router } from '../router.js';
+import type { DeliveryChannel, RecipientOutcome } from './channel.js';
+import { nextAttemptAt } from './retry-policy.js';
+
+export interface MessageDeliveryOptions {
+  node: string;
+  queue: QueueStore;
+  clock: Clock;
+  tracer: Tracer;
+  router: Router;
+  channels: Record<Route['channel'], DeliveryChannel>;
+  retryScheduleMinutes: number[];
+}
+
+interface RoutedRecipient {
+  recipient: QueuedRecipient;
+  route: Route;
+}
+
+/**
+ * One pass over one queued message: route each due recipient (directory lookup),
+ * expand groups and forwarding, then one delivery attempt per destination host, and
+ * record every per-recipient outcome in the queue before telling the trace.
+ */
+export class MessageDelivery {
+  constructor(private readonly opts: MessageDeliveryOptions) {}
+
+  async run(queueId: string, recipients: QueuedRecipient[]): Promise<void> {
+    const message = this.opts.queue.get(queueId);
+    const raw = this.opts.queue.raw(queueId);
+    if (!message || !raw) return; // deleted by an operator meanwhile
+    const routed = await Promise.all(recipients.map((r) => this.routeOne(message, r)));
+    const byDestination = new Map<string, RoutedRecipient[]>();
+    for (const item of routed) {
+      if (!item) continue;
+      const key = `${item.route.channel} ${item.route.host}`;
+      byDestination.set(key, [...(byDestination.get(key) ?? []), item]);
+    }
+    let attemptNo = 0;
+    await Promise.all(
+      [...byDestination.values()].map((group) => this.attempt(message, raw, group, `${queueId}.d${++attemptNo}`)),
+    );
+    if (this.opts.queue.get(queueId)?.status === 'done') {
+      const outcome = this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed') ? 'failed' : 'delivered';
+      this.emit(message, queueId, { kind: 'message.dequeued', data: { queueId, outcome } });
+    }
+  }
+
+  /** Returns the route, or undefined when the recipient was expanded or finished here. */
+  private async routeOne(message: QueuedMessage, recipient: QueuedRecipient): Promise<RoutedRecipient | undefined> {
+    const known = parseRoute(recipient.route);
+    if (known) return { recipient, route: known };
+    const { queueId } = message;
+    let decision;
+    try {
+      decision = await this.opts.router.resolve(recipient.address, { traceId: message.traceId, spanId: queueId });
+    } catch (err) {
+      await this.defer(message, recipient, MailError.from(err, 'router'), 'router');
+      return undefined;
+    }
+    if (decision.kind === 'fail') {
+      await this.fail(message, recipient, decision.error.code, `${decision.error.enhanced} ${decision.error.publicText}`, 'router');
+      return undefined;
+    }
+    if (decision.kind === 'expand') {
+      await this.expand(message, recipient, decision.into, decision.reason);
+      return undefined;
+    }
+    this.opts.queue.setRoute(recipient.recipientId, JSON.stringify(decision.route));
+    this.emit(message, queueId, {
+      kind: 'route.resolved',
+      data: {
+        queueId,
+        recipient: recipient.address,
+        originalRecipient: recipient.originalAddress,
+        route: decision.route.kind,
+        host: decision.route.host,
+        channel: decision.route.channel,
+        reason: decision.route.reason,
+      },
+    });
+    return { recipient, route: decision.route };
+  }
+
+  private async expand(
+    message: QueuedMessage,
+    recipient: QueuedRecipient,
+    into: Array<{ address: string; originalAddress?: string; route?: Route }>,
+    reason: string,
+  ): Promise<void> {
+    // Never add an address the message already has: stops group loops and forwarding loops.
+    const current = this.opts.queue.get(message.queueId)?.recipients ?? message.recipients;
+    const seen = new Set(current.map((r) => r.address.toLowerCase()));
+    const fresh = into.filter((r) => {
+      const key = r.address.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const children = this.opts.queue.expand(
+      recipient.recipientId,
+      fresh.map(({ address, originalAddress }) => ({ address, originalAddress })),
+      'router',
+    );
+    for (const child of children) {
+      const preset = fresh.find((r) => r.address.toLowerCase() === child.address.toLowerCase())?.route;
+      if (preset) this.opts.queue.setRoute(child.recipientId, JSON.stringify(preset));
+    }
+    this.emit(message, message.queueId, {
+      kind: 'recipient.expanded',
+      data: { queueId: message.queueId, recipient: recipient.address, into: fresh.map((r) => r.address), reason },
+    });
+  }
+
+  private async attempt(message: QueuedMessage, raw: Buffer, group: RoutedRecipient[], spanId: string): Promise<void> {
+    const { route } = group[0]!;
+    const channel = this.opts.channels[route.channel];
+    const recipients = group.map((g) => g.recipient);
+    this.opts.tracer.emit({
+      kind: 'delivery.attempted',
+      node: this.opts.node,
+      from: this.opts.node,
+      to: route.host,
+      traceId: message.traceId,
+      spanId,
+      parentSpanId: message.queueId,
+      data: {
+        queueId: message.queueId,
+        recipients: recipients.map((r) => r.address),
+        channel: channel.name,
+        host: route.host,
+        attempt: Math.max(...recipients.map((r) => r.attempts)) + 1,
+      },
+    });
+    const outcomes = await channel.deliver({
+      queueId: message.queueId,
+      traceId: message.traceId,
+      spanId,
+      sender: message.sender,
+      raw,
+      host: route.host,
+      recipients,
+    });
+    await Promise.all(outcomes.map((o) => this.record(message, recipients, o, route, spanId)));
+  }
+
+  private async record(
+    message: QueuedMessage,
+    recipients: QueuedRecipient[],
+    outcome: RecipientOutcome,
+    route: Route,
+    spanId: string,
+  ): Promise<void> {
+    const recipient = recipients.find((r) => r.recipientId === outcome.recipientId);
+    if (!recipient) return;
+    if (outcome.status === 'delivered') {
+      const details = { channel: route.channel, host: route.host, code: outcome.code ?? 250, text: outcome.text };
+      await this.opts.queue.markDelivered(recipient.recipientId, details);
+      this.emit(message, spanId, {
+        kind: 'delivery.succeeded',
+        data: { queueId: message.queueId, recipient: recipient.address, ...details },
+      });
+    } else if (outcome.status === 'failed') {
+      await this.fail(message, recipient, outcome.code, outcome.text, route.channel, route.host, spanId);
+    } else {
+      const error = new MailError({ code: outcome.code ?? 451, enhanced: '4.0.0', publicText: outcome.text, component: route.channel });
+      await this.defer(message, recipient, error, route.channel, route.host, spanId);
+    }
+  }
+
+  private async defer(
+    message: QueuedMessage,
+    recipient: QueuedRecipient,
+    error: MailError,
+    channel: string,
+    host?: string,
+    spanId = message.queueId,
+  ): Promise<void> {
+    const attempt = recipient.attempts + 1;
+    const now = this.opts.clock.now();
+    const next = nextAttemptAt(attempt, now, this.opts.retryScheduleMinutes);
+    const text = error.enhanced === '4.0.0' ? error.publicText : `${error.enhanced} ${error.publicText}`;
+    if (next === undefined) {
+      const finalText = `gave up after ${attempt} attempts; last error: ${text}`;
+      await this.fail(message, recipient, error.code, finalText, channel, host, spanId);
+      return;
+    }
+    await this.opts.queue.markDeferred(recipient.recipientId, { channel, host, code: error.code, text, nextAttemptAt: next });
+    this.emit(message, spanId, {
+      kind: 'delivery.deferred',
+      data: { queueId: message.queueId, recipient: recipient.address, channel, host, code: error.code, text, attempt, nextAttemptAt: next },
+    });
+  }
+
+  private async fail(
+    message: QueuedMessage,
+    recipient: QueuedRecipient,
+    code: number | undefined,
+    text: string,
+    channel: string,
+    host?: string,
+    spanId = message.queueId,
+  ): Promise<void> {
+    await this.opts.queue.markFailed(recipient.recipientId, { channel, host, code, text });
+    this.emit(message, spanId, {
+      kind: 'delivery.failed',
+      data: { queueId: message.queueId, recipient: recipient.address, channel, host, code, text },
+    });
+  }
+
+  private emit(
+    message: QueuedMessage,
+    spanId: string,
+    event: { kind: 'message.dequeued' | 'route.resolved' | 'recipient.expanded' | 'delivery.succeeded' | 'delivery.deferred' | 'delivery.failed'; data: unknown },
+  ): void {
+    this.opts.tracer.emit({
+      ...event,
+      node: this.opts.node,
+      traceId: message.traceId,
+      spanId,
+      parentSpanId: spanId === message.queueId ? undefined : message.queueId,
+    } as Parameters<Tracer['emit']>[0]);
+  }
+}

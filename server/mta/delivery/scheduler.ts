@@ -1,0 +1,94 @@
+import type { Clock, TimerHandle } from '../../core/clock.js';
+import type { Tracer } from '../../core/tracer.js';
+import type { QueueStore } from '../../queue/queue-store.js';
+import type { QueuedRecipient } from '../../queue/types.js';
+import type { Route } from '../route.js';
+import type { Router } from '../router.js';
+import type { DeliveryChannel } from './channel.js';
+import { MessageDelivery } from './message-delivery.js';
+
+export interface SchedulerOptions {
+  node: string;
+  queue: QueueStore;
+  clock: Clock;
+  tracer: Tracer;
+  router: Router;
+  channels: Record<Route['channel'], DeliveryChannel>;
+  retryScheduleMinutes: () => number[];
+  /** Messages being worked on at once. */
+  maxInFlight?: number;
+}
+
+/**
+ * Takes due recipients off the queue and hands each message to a MessageDelivery.
+ * It wakes when told there is new mail (`kick`), when a delivery finishes, and at the
+ * world-clock time of the earliest retry — so a stepped clock holds retries back and
+ * a scaled one makes an hour pass in seconds.
+ */
+export class DeliveryScheduler {
+  private readonly maxInFlight: number;
+  private inFlight = 0;
+  private passScheduled = false;
+  private timer: TimerHandle | undefined;
+  private stopped = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly opts: SchedulerOptions) {
+    this.maxInFlight = opts.maxInFlight ?? 64;
+  }
+
+  kick(): void {
+    if (this.stopped || this.passScheduled) return;
+    this.passScheduled = true;
+    setImmediate(() => {
+      this.passScheduled = false;
+      this.pass();
+    });
+  }
+
+  /** Stop taking work and wait for deliveries in progress to end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.opts.clock.clearTimer(this.timer);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pass(): void {
+    if (this.stopped) return;
+    const now = this.opts.clock.now();
+    while (this.inFlight < this.maxInFlight) {
+      const due = this.opts.queue.dueRecipients(now, 512);
+      if (due.length === 0) break;
+      this.opts.queue.claim(due.map((r) => r.recipientId));
+      const byMessage = new Map<string, QueuedRecipient[]>();
+      for (const r of due) byMessage.set(r.queueId, [...(byMessage.get(r.queueId) ?? []), r]);
+      for (const [queueId, recipients] of byMessage) this.start(queueId, recipients);
+    }
+    this.scheduleWakeUp(now);
+  }
+
+  private start(queueId: string, recipients: QueuedRecipient[]): void {
+    this.inFlight++;
+    const delivery = new MessageDelivery({ ...this.opts, retryScheduleMinutes: this.opts.retryScheduleMinutes() });
+    delivery
+      .run(queueId, recipients)
+      .catch((err: unknown) => {
+        // MessageDelivery reports every per-recipient problem itself; reaching here is a bug.
+        // The recipients stay 'active' until the next start's recovery: nothing is lost.
+        console.error(`delivery of ${queueId} failed unexpectedly:`, err);
+      })
+      .finally(() => {
+        this.inFlight--;
+        if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+        this.kick();
+      });
+  }
+
+  private scheduleWakeUp(now: number): void {
+    this.opts.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    const next = this.opts.queue.nextDueAt();
+    // Due-now work that did not fit is picked up when a delivery finishes (kick).
+    if (next !== undefined && next > now) this.timer = this.opts.clock.setTimerAt(next, () => this.kick());
+  }
+}

@@ -1,0 +1,101 @@
+import { MailError } from '../core/mail-error.js';
+import { randomId } from '../core/ids.js';
+import { prependHeaders } from './headers.js';
+import type { MtaContext } from './mta-context.js';
+import { checkRecipient } from './recipient-check.js';
+import { receivedHeaderStage } from './stages/received-header.js';
+import { submissionHeadersStage } from './stages/submission-headers.js';
+import type { IncomingMessage, MessageStage } from './stages/types.js';
+import { verdictStage } from './stages/verdict.js';
+import type { SmtpHooks, SmtpSession } from './smtp/types.js';
+
+export type MtaListener = 'smtp' | 'submission';
+
+/**
+ * The glue between the SMTP protocol layer and the mail system for one listener.
+ * As in Postfix, the queue id is assigned at MAIL FROM, so the directory lookups of
+ * RCPT time already belong to the message's trace.
+ */
+export function createListenerHooks(
+  ctx: MtaContext,
+  listener: MtaListener,
+  authenticate: (login: string, password: string) => Promise<string | undefined>,
+): SmtpHooks {
+  const transactionIds = new WeakMap<SmtpSession, string>();
+  const stages: MessageStage[] = [
+    verdictStage({ node: ctx.node, tracer: ctx.tracer, spamThreshold: ctx.settings.spamThreshold }),
+    submissionHeadersStage(ctx.hostname),
+    receivedHeaderStage(ctx.hostname),
+  ];
+
+  return {
+    async onAuth(_session, credentials) {
+      const user = await authenticate(credentials.username, credentials.password);
+      if (!user) {
+        throw new MailError({
+          code: 535,
+          enhanced: '5.7.8',
+          publicText: 'Authentication credentials invalid',
+          component: 'mta',
+        });
+      }
+      return { user };
+    },
+
+    async onMailFrom(session) {
+      transactionIds.set(session, randomId('msg'));
+    },
+
+    async onRcptTo(session, to) {
+      await checkRecipient(ctx, session, to.address, transactionIds.get(session));
+    },
+
+    async onData(session, raw) {
+      const queueId = transactionIds.get(session) ?? randomId('msg');
+      transactionIds.delete(session);
+      const message: IncomingMessage = {
+        queueId,
+        session,
+        listener,
+        raw,
+        receivedAt: ctx.clock.now(),
+        addHeaders: [],
+      };
+      for (const stage of stages) await stage.run(message);
+      const finalRaw = prependHeaders(raw, message.addHeaders);
+      const sender = session.envelope.mailFrom?.address ?? '';
+      const recipients = session.envelope.rcptTo.map((r) => r.address);
+      const common = { node: ctx.node, traceId: queueId, spanId: queueId };
+      try {
+        await ctx.queue.enqueue({
+          queueId,
+          traceId: queueId,
+          sender,
+          recipients: session.envelope.rcptTo.map((r) => ({
+            address: r.address,
+            notify: typeof r.params.NOTIFY === 'string' ? r.params.NOTIFY : undefined,
+          })),
+          raw: finalRaw,
+          source: listener,
+          origin: `${session.remoteAddress} [${session.clientHostname ?? 'unknown'}]`,
+          receivedAt: message.receivedAt,
+          envId: typeof session.envelope.mailFrom?.params.ENVID === 'string' ? session.envelope.mailFrom.params.ENVID : undefined,
+        });
+      } catch (err) {
+        throw MailError.from(err, 'queue');
+      }
+      ctx.tracer.emit({
+        kind: 'message.accepted',
+        ...common,
+        data: { sessionId: session.id, queueId, sender, recipients, sizeBytes: finalRaw.length },
+      });
+      ctx.tracer.emit({
+        kind: 'message.queued',
+        ...common,
+        data: { queueId, sender, recipients, sizeBytes: finalRaw.length, source: listener },
+      });
+      ctx.kick();
+      return { queueId };
+    },
+  };
+}

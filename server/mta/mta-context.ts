@@ -1,0 +1,21 @@
+import type { WorldSettings } from '../api/world-spec.js';
+import type { Clock } from '../core/clock.js';
+import type { Tracer } from '../core/tracer.js';
+import type { DirectoryClient } from '../directory/client.js';
+import type { QueueStore } from '../queue/queue-store.js';
+import type { SiteDomains } from './address.js';
+
+/** What the MTA's parts share; built once per world by the composition root. */
+export interface MtaContext {
+  /** Node id / host name of the MTA, e.g. mta.siroe.example. */
+  node: string;
+  hostname: string;
+  settings: WorldSettings;
+  siteDomains: SiteDomains;
+  tracer: Tracer;
+  clock: Clock;
+  queue: QueueStore;
+  directory: DirectoryClient;
+  /** Wake the delivery scheduler: there is new work. */
+  kick(): void;
+}

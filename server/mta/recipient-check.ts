@@ -1,0 +1,44 @@
+import { MailError } from '../core/mail-error.js';
+import type { SmtpSession } from './smtp/types.js';
+import type { MtaContext } from './mta-context.js';
+
+/**
+ * RCPT-time policy, the MTA's first line of defence:
+ *  - a site domain: the address must exist in the directory (person or group, active);
+ *    otherwise 550 5.1.1, so the sender learns at once and no bounce is needed later;
+ *  - any other domain: only for authenticated senders (submission). Without AUTH that is
+ *    relaying, and an open relay is how spam travels: 554 5.7.1.
+ */
+export async function checkRecipient(
+  ctx: MtaContext,
+  session: SmtpSession,
+  address: string,
+  traceId: string | undefined,
+): Promise<void> {
+  if (!ctx.siteDomains.isLocal(address)) {
+    if (session.user) return;
+    throw new MailError({
+      code: 554,
+      enhanced: '5.7.1',
+      publicText: `<${address}>: Relay access denied`,
+      component: 'mta',
+    });
+  }
+  const entry = await ctx.directory.findRecipient(address, 'rcpt check', { traceId, spanId: traceId });
+  if (!entry) {
+    throw new MailError({
+      code: 550,
+      enhanced: '5.1.1',
+      publicText: `<${address}>: Recipient address rejected: User unknown`,
+      component: 'mta',
+    });
+  }
+  if (entry.kind === 'user' && entry.status === 'inactive') {
+    throw new MailError({
+      code: 550,
+      enhanced: '5.2.1',
+      publicText: `<${address}>: Recipient mailbox is disabled`,
+      component: 'mta',
+    });
+  }
+}

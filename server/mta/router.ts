@@ -1,0 +1,91 @@
+import type { HostSpec } from '../api/world-spec.js';
+import { MailError } from '../core/mail-error.js';
+import type { DirectoryClient, DirectoryUser } from '../directory/client.js';
+import type { NewRecipient } from '../queue/types.js';
+import type { SiteDomains } from './address.js';
+import type { Route } from './route.js';
+
+export type RoutingDecision =
+  | { kind: 'route'; route: Route }
+  /** Replace the recipient by others (group members, forwarding addresses). */
+  | { kind: 'expand'; into: Array<NewRecipient & { route?: Route }>; reason: string }
+  | { kind: 'fail'; error: MailError };
+
+export interface RouterOptions {
+  directory: DirectoryClient;
+  siteDomains: SiteDomains;
+  hosts: HostSpec[];
+}
+
+/**
+ * The router reads the directory, over LDAP, for every site recipient and decides,
+ * per recipient (principle 3), where the message goes next.
+ */
+export class Router {
+  private readonly hostRoles: Map<string, HostSpec['role']>;
+  private readonly smarthost: string | undefined;
+
+  constructor(private readonly opts: RouterOptions) {
+    this.hostRoles = new Map(opts.hosts.map((h) => [h.name.toLowerCase(), h.role]));
+    this.smarthost = opts.hosts.find((h) => h.role === 'smarthost')?.name;
+  }
+
+  async resolve(address: string, trace: { traceId: string; spanId: string }): Promise<RoutingDecision> {
+    const domainHost = this.opts.siteDomains.hostFor(address);
+    if (!domainHost) return this.internetRoute(address);
+    const entry = await this.opts.directory.findRecipient(address, 'route', trace);
+    if (!entry) {
+      // A domain held by another messaging server on the LAN: that server knows its users.
+      if (this.hostRoles.get(domainHost.toLowerCase()) === 'lan-mta') {
+        return route('lan', 'tcp_intranet', domainHost, `domain held by the LAN messaging server ${domainHost}`);
+      }
+      return fail(550, '5.1.1', `<${address}>: no such user in the directory`);
+    }
+    if (entry.kind === 'group') {
+      return {
+        kind: 'expand',
+        into: entry.members.map((member) => ({ address: member, originalAddress: address })),
+        reason: `group ${entry.cn}: ${entry.members.length} members`,
+      };
+    }
+    return this.userRoute(address, entry);
+  }
+
+  private userRoute(address: string, user: DirectoryUser): RoutingDecision {
+    if (user.status === 'inactive') return fail(550, '5.2.1', `<${address}>: mailbox disabled`);
+    const mailboxRoute = this.mailHostRoute(user);
+    const options = user.deliveryOptions.length > 0 ? user.deliveryOptions : ['mailbox'];
+    if (options.includes('forward') && user.forwardingAddresses.length > 0) {
+      const into: Array<NewRecipient & { route?: Route }> = user.forwardingAddresses.map((forward) => ({
+        address: forward,
+        originalAddress: address,
+      }));
+      // Keep a copy here too: the child carries its route, so it is not looked up (and forwarded) again.
+      if (options.includes('mailbox') && mailboxRoute.kind === 'route') {
+        into.push({ address: user.mail, originalAddress: address, route: mailboxRoute.route });
+      }
+      return { kind: 'expand', into, reason: `forwarding of ${user.uid} to ${user.forwardingAddresses.join(', ')}` };
+    }
+    return mailboxRoute;
+  }
+
+  private mailHostRoute(user: DirectoryUser): RoutingDecision {
+    const role = this.hostRoles.get(user.mailHost.toLowerCase());
+    if (role === 'store') return route('store', 'ims-ms', user.mailHost, `mailHost of ${user.uid}`);
+    if (role === 'lan-mta') return route('lan', 'tcp_intranet', user.mailHost, `mailHost of ${user.uid} is on the LAN`);
+    return fail(550, '5.3.0', `<${user.mail}>: mailHost ${user.mailHost} is not a message store`);
+  }
+
+  private internetRoute(address: string): RoutingDecision {
+    if (!this.smarthost) return fail(550, '5.4.4', `<${address}>: no smarthost to reach the Internet`);
+    return route('smarthost', 'tcp_local', this.smarthost, 'not a site domain: via the smarthost');
+  }
+}
+
+function route(kind: Route['kind'], channel: Route['channel'], host: string, reason: string): RoutingDecision {
+  return { kind: 'route', route: { kind, channel, host, reason } };
+}
+
+function fail(code: number, enhanced: string, text: string): RoutingDecision {
+  return { kind: 'fail', error: new MailError({ code, enhanced, publicText: text, component: 'router' }) };
+}

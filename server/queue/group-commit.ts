@@ -1,0 +1,142 @@
+import type Database from 'better-sqlite3';
+import { MailError } from '../core/mail-error.js';
+
+/**
+ * Group commit: every write submitted during one event-loop turn goes into ONE
+ * SQLite transaction, committed (and so fsync'd once) on `setImmediate`. Each
+ * caller's promise settles only after that commit. This is what lets the MTA answer
+ * 250 per message while paying one fsync per batch instead of one per message.
+ *
+ * Each write runs inside its own SAVEPOINT, so a write that fails (a duplicate
+ * queue id, a full disk while inserting a big body) is undone on its own and
+ * rejects alone: a failed enqueue is never half written, and its neighbours commit.
+ *
+ * better-sqlite3 is synchronous, so a flush runs to completion inside one turn;
+ * writes submitted by the continuations of a flush (the next SMTP reply's message,
+ * the next delivery result) collect for the next flush.
+ */
+
+export interface GroupCommitStats {
+  /** Transactions committed (one per non-empty flush that succeeded). */
+  commits: number;
+  /** Writes made durable by those commits. */
+  writes: number;
+  /** Flushes whose transaction as a whole failed (every write in it rejected). */
+  failedCommits: number;
+  /** The largest number of writes one commit carried. */
+  largestBatch: number;
+}
+
+interface PendingWrite {
+  apply: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: MailError) => void;
+}
+
+type WriteResult = { ok: true; value: unknown } | { ok: false; error: MailError };
+
+/**
+ * The MailError a queue write failure means to a client: a full disk is "452 4.3.1
+ * insufficient system storage" (RFC 3463), anything else "451 4.3.0"; both are
+ * temporary, so the sender keeps the message and tries again.
+ */
+export function queueWriteError(err: unknown): MailError {
+  if (err instanceof MailError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_FULL') {
+    return MailError.temporary('queue', '4.3.1', 'Insufficient system storage', err, 452);
+  }
+  return MailError.temporary('queue', '4.3.0', 'Local error in processing', err, 451);
+}
+
+export class GroupCommit {
+  private pending: PendingWrite[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private closed = false;
+  private readonly counters: GroupCommitStats = { commits: 0, writes: 0, failedCommits: 0, largestBatch: 0 };
+  private readonly sql;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT queue_write'),
+      release: db.prepare('RELEASE queue_write'),
+      rollbackTo: db.prepare('ROLLBACK TO queue_write'),
+    };
+  }
+
+  /** Queue `apply` for the next commit; resolves with its result once durable. */
+  submit<T>(apply: () => T): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(MailError.temporary('queue', '4.3.2', 'Queue is shut down'));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ apply, resolve: resolve as (value: unknown) => void, reject });
+      this.scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Commit everything submitted so far, now. Safe to call with nothing pending. */
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const results = this.runBatch(batch);
+    batch.forEach((write, i) => {
+      const result = results[i]!;
+      if (result.ok) write.resolve(result.value);
+      else write.reject(result.error);
+    });
+  }
+
+  /** Commit what is pending and refuse anything later. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  stats(): GroupCommitStats {
+    return { ...this.counters };
+  }
+
+  private runBatch(batch: PendingWrite[]): WriteResult[] {
+    const results: WriteResult[] = [];
+    try {
+      this.sql.begin.run();
+      for (const write of batch) results.push(this.runOne(write));
+      this.sql.commit.run();
+    } catch (err) {
+      // The transaction as a whole is gone (COMMIT failed, or SQLite abandoned it
+      // after an I/O error): nothing of this batch is on disk, so nobody may hear yes.
+      if (this.db.inTransaction) this.sql.rollback.run();
+      this.counters.failedCommits++;
+      const error = queueWriteError(err);
+      return batch.map(() => ({ ok: false, error }));
+    }
+    const committed = results.filter((r) => r.ok).length;
+    this.counters.commits++;
+    this.counters.writes += committed;
+    this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+    return results;
+  }
+
+  private runOne(write: PendingWrite): WriteResult {
+    this.sql.savepoint.run();
+    try {
+      const value = write.apply();
+      this.sql.release.run();
+      return { ok: true, value };
+    } catch (err) {
+      // Some errors (I/O, out of memory) make SQLite roll back the whole transaction;
+      // carrying on would run the next writes outside it, so give up on the batch.
+      if (!this.db.inTransaction) throw err;
+      this.sql.rollbackTo.run();
+      this.sql.release.run();
+      return { ok: false, error: queueWriteError(err) };
+    }
+  }
+}

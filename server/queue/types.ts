@@ -1,0 +1,92 @@
+/**
+ * The durable queue's contract. A message and its envelope are committed (SQLite WAL,
+ * synchronous=FULL, i.e. fsync'd) before `enqueue` resolves, and the MTA answers 250
+ * only after that. State is per recipient.
+ */
+
+export type RecipientStatus =
+  /** Waiting to be routed or (re)tried when `nextAttemptAt` comes. */
+  | 'pending'
+  /** Handed to a channel right now (reset to pending at startup after a crash). */
+  | 'active'
+  | 'delivered'
+  | 'failed'
+  /** Replaced by the recipients it expanded to (group, forwarding). */
+  | 'expanded';
+
+export type MessageStatus = 'queued' | 'held' | 'done';
+
+export interface NewRecipient {
+  address: string;
+  /** The address the sender used, when this one came from expanding another. */
+  originalAddress?: string;
+  /** ESMTP RCPT parameters worth keeping (NOTIFY, ORCPT). */
+  notify?: string;
+}
+
+export interface NewMessage {
+  queueId: string;
+  traceId: string;
+  sender: string;
+  recipients: NewRecipient[];
+  raw: Buffer;
+  /** Where it came from: 'smtp', 'submission', 'dsn', ... */
+  source: string;
+  /** The client, for the log: "127.0.0.1 [client.example]". */
+  origin: string;
+  receivedAt: number;
+  envId?: string;
+}
+
+export interface QueuedRecipient {
+  queueId: string;
+  /** Stable id of this recipient row within the queue (for updates). */
+  recipientId: number;
+  address: string;
+  originalAddress: string;
+  status: RecipientStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  /** Route decided by the router, as JSON text, once known. */
+  route?: string;
+  lastCode?: number;
+  lastText?: string;
+  updatedAt: number;
+}
+
+export interface QueuedMessage {
+  queueId: string;
+  traceId: string;
+  sender: string;
+  sizeBytes: number;
+  source: string;
+  origin: string;
+  receivedAt: number;
+  status: MessageStatus;
+  heldReason?: string;
+  envId?: string;
+  recipients: QueuedRecipient[];
+}
+
+/** Record types in the spirit of the classic MTA log (mail.log_current). */
+export type HistoryAction =
+  | 'E' // enqueued
+  | 'D' // dequeued: delivered to a recipient
+  | 'Q' // deferred: temporary failure, will retry
+  | 'R' // rejected/failed permanently
+  | 'X' // expanded (group, forward) into other recipients
+  | 'H' // held
+  | 'U' // released (unheld)
+  | 'K' // deleted by an operator
+  | 'B'; // bounce (DSN) generated
+
+export interface HistoryRecord {
+  queueId: string;
+  at: number;
+  action: HistoryAction;
+  channel: string;
+  sender: string;
+  recipient: string;
+  sizeBytes: number;
+  status: string;
+}

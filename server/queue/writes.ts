@@ -1,0 +1,164 @@
+import { toRecipient } from './rows.js';
+import type { QueueStatements, RecipientContextRow } from './statements.js';
+import type { HistoryAction, NewMessage, NewRecipient, QueuedRecipient, RecipientStatus } from './types.js';
+
+/**
+ * The queue's writes, as plain functions over prepared statements. They assume the
+ * caller has opened the transaction (group commit or QueueStore's own), so several
+ * of them compose into one atomic change.
+ */
+
+/** What a channel reports about one recipient. */
+export interface DeliveryOutcome {
+  channel: string;
+  host?: string;
+  code?: number;
+  text: string;
+}
+
+export interface DeferredOutcome extends DeliveryOutcome {
+  nextAttemptAt: number;
+}
+
+/** What a recipient update did, so the scheduler can report `message.dequeued`. */
+export interface RecipientUpdate {
+  queueId: string;
+  /** False when the recipient was already final (e.g. deleted by an operator meanwhile). */
+  applied: boolean;
+  /** True when no recipient of the message is left pending or active. */
+  messageDone: boolean;
+}
+
+type FinalKind = 'delivered' | 'deferred' | 'failed';
+
+const ACTION_OF: Record<FinalKind, HistoryAction> = { delivered: 'D', deferred: 'Q', failed: 'R' };
+const STATUS_OF: Record<FinalKind, RecipientStatus> = { delivered: 'delivered', deferred: 'pending', failed: 'failed' };
+
+export function isLive(status: RecipientStatus): boolean {
+  return status === 'pending' || status === 'active';
+}
+
+export function insertMessage(s: QueueStatements, message: NewMessage, now: number): void {
+  const sizeBytes = message.raw.length;
+  const inserted = s.insertMessage.run({
+    queueId: message.queueId,
+    traceId: message.traceId,
+    sender: message.sender,
+    sizeBytes,
+    source: message.source,
+    origin: message.origin,
+    receivedAt: message.receivedAt,
+    envId: message.envId ?? null,
+    raw: message.raw,
+  });
+  const messageId = Number(inserted.lastInsertRowid);
+  for (const recipient of message.recipients) {
+    s.insertRecipient.run({
+      messageId,
+      address: recipient.address,
+      originalAddress: recipient.originalAddress ?? recipient.address,
+      notify: recipient.notify ?? null,
+      nextAttemptAt: now,
+      now,
+      parentId: null,
+    });
+    s.insertHistory.run({
+      queueId: message.queueId,
+      at: now,
+      action: 'E',
+      channel: message.source,
+      sender: message.sender,
+      recipient: recipient.address,
+      sizeBytes,
+      status: `from ${message.origin}`,
+    });
+  }
+}
+
+/** The history line's status text: "250 2.0.0 Ok (mailboxa.siroe.example)". */
+export function outcomeText(outcome: DeliveryOutcome): string {
+  const head = outcome.code === undefined ? outcome.text : `${outcome.code} ${outcome.text}`;
+  return outcome.host ? `${head} (${outcome.host})` : head;
+}
+
+export function historyFor(
+  row: RecipientContextRow,
+  action: HistoryAction,
+  channel: string,
+  status: string,
+  at: number,
+  recipient = row.address,
+) {
+  return { queueId: row.queue_id, at, action, channel, sender: row.sender, recipient, sizeBytes: row.size_bytes, status };
+}
+
+function requireRecipient(s: QueueStatements, recipientId: number): RecipientContextRow {
+  const row = s.recipientContext.get(recipientId);
+  if (!row) throw new Error(`the queue has no recipient ${recipientId}`);
+  return row;
+}
+
+/**
+ * When no recipient is left pending or active the message is done: its body is
+ * dropped to free the disk, its envelope, recipients and history stay for the log.
+ */
+export function closeIfFinished(s: QueueStatements, messageId: number): boolean {
+  if (s.countLive.get(messageId)! > 0) return false;
+  s.closeMessage.run(messageId);
+  return true;
+}
+
+export function finishRecipient(
+  s: QueueStatements,
+  recipientId: number,
+  kind: FinalKind,
+  outcome: DeliveryOutcome & { nextAttemptAt?: number },
+  now: number,
+): RecipientUpdate {
+  const row = requireRecipient(s, recipientId);
+  if (!isLive(row.status)) {
+    return { queueId: row.queue_id, applied: false, messageDone: row.message_status === 'done' };
+  }
+  s.finishRecipient.run({
+    id: recipientId,
+    status: STATUS_OF[kind],
+    nextAttemptAt: kind === 'deferred' ? (outcome.nextAttemptAt ?? now) : null,
+    code: outcome.code ?? null,
+    text: outcome.text,
+    now,
+  });
+  s.insertHistory.run(historyFor(row, ACTION_OF[kind], outcome.channel, outcomeText(outcome), now));
+  return { queueId: row.queue_id, applied: true, messageDone: closeIfFinished(s, row.message_id) };
+}
+
+/**
+ * A group or forwarding address becomes the recipients it stands for. The children
+ * remember the address the sender used (for DSNs and the UI), due at once.
+ */
+export function expandRecipient(
+  s: QueueStatements,
+  recipientId: number,
+  into: NewRecipient[],
+  channel: string,
+  now: number,
+): QueuedRecipient[] {
+  const parent = requireRecipient(s, recipientId);
+  if (!isLive(parent.status)) throw new Error(`recipient ${recipientId} is ${parent.status}, it cannot be expanded`);
+  if (into.length === 0) throw new Error(`recipient ${recipientId} cannot expand to nobody: fail it instead`);
+  s.setRecipientStatus.run({ id: recipientId, status: 'expanded', now });
+  const childIds: number[] = [];
+  for (const child of into) {
+    const inserted = s.insertRecipient.run({
+      messageId: parent.message_id,
+      address: child.address,
+      originalAddress: child.originalAddress ?? parent.original_address,
+      notify: child.notify ?? parent.notify,
+      nextAttemptAt: now,
+      now,
+      parentId: recipientId,
+    });
+    childIds.push(Number(inserted.lastInsertRowid));
+    s.insertHistory.run(historyFor(parent, 'X', channel, `expanded from ${parent.address}`, now, child.address));
+  }
+  return childIds.map((id) => toRecipient(s.recipientById.get(id)!));
+}

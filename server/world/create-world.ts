@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostSpec, ServiceProtocol, WorldSpec } from '../api/world-spec.js';
+import { type ClockMode, WorldClock } from '../core/clock.js';
+import { Lifecycle, listenOrExplain } from '../core/lifecycle.js';
+import { loadOrCreateCertificate } from '../core/tls-cert.js';
+import { TraceLog } from '../core/trace-log.js';
+import { WorldTracer } from '../core/tracer.js';
+import { DirectoryClient } from '../directory/client.js';
+import { DirectoryServer } from '../directory/server.js';
+import { QueueStore } from '../queue/queue-store.js';
+import { startMta } from './start-mta.js';
+import { StoreHost } from './store-host.js';
+import { World, type ServiceBinding } from './world.js';
+
+export interface WorldOptions {
+  /** Where the queue, the stores, the trace, the certificate and the control token live. */
+  dataDir: string;
+  clock?: ClockMode;
+  /** Overrides settings.bindAddress of the spec. */
+  bindAddress?: string;
+  /** Built renderer to serve on the web port, if any. */
+  staticDir?: string;
+}
+
+/**
+ * The composition root: builds every part of a world from its spec and starts it.
+ * Nothing here is global — tests create many worlds in one process, each with its
+ * own data dir and (with port 0 in the spec) its own ephemeral ports.
+ */
+export async function createWorld(spec: WorldSpec, options: WorldOptions): Promise<World> {
+  const lifecycle = new Lifecycle();
+  try {
+    return await startWorld(spec, options, lifecycle);
+  } catch (err) {
+    await lifecycle.closeAll().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lifecycle): Promise<World> {
+  const bindAddress = options.bindAddress ?? spec.settings.bindAddress;
+  const settings = { ...spec.settings, bindAddress };
+  mkdirSync(join(options.dataDir, 'stores'), { recursive: true });
+
+  const clock = new WorldClock(options.clock ?? { kind: 'real' });
+  lifecycle.add('clock', () => clock.close());
+  const traceLog = new TraceLog(join(options.dataDir, 'trace.sqlite'));
+  lifecycle.add('trace log', () => traceLog.close());
+  const tracer = new WorldTracer(clock, traceLog, traceLog.lastSeq());
+  const tls = await loadOrCreateCertificate(options.dataDir, spec.hosts.map((h) => h.name));
+
+  const bindings: ServiceBinding[] = [];
+  const listen = async (host: HostSpec, protocol: ServiceProtocol, start: (port: number) => Promise<number>) => {
+    const service = host.services.find((s) => s.protocol === protocol);
+    if (!service) return undefined;
+    const port = await listenOrExplain(`${host.name} ${protocol}`, service.port, () => start(service.port));
+    bindings.push({ host: host.name, protocol, address: bindAddress, port });
+    return port;
+  };
+
+  // Directory first: everything else looks things up in it.
+  const directoryHost = spec.hosts.find((h) => h.role === 'directory')!;
+  const service = { dn: `uid=mailsrv,ou=Services,${spec.site.baseDn}`, password: randomBytes(18).toString('base64url') };
+  const directoryServer = new DirectoryServer({ spec, node: directoryHost.name, serviceCredentials: service });
+  const ldapPort = await listen(directoryHost, 'ldap', (port) => directoryServer.listen(port, bindAddress));
+  lifecycle.add('directory server', () => directoryServer.close());
+  const directoryFor = (callerNode: string) =>
+    new DirectoryClient({
+      url: `ldap://${bindAddress}:${ldapPort}`,
+      baseDn: spec.site.baseDn,
+      service,
+      tracer,
+      callerNode,
+      directoryNode: directoryHost.name,
+    });
+
+  const stores = new Map<string, StoreHost>();
+  for (const host of spec.hosts.filter((h) => h.role === 'store')) {
+    const storeHost = new StoreHost({
+      name: host.name,
+      dataFile: join(options.dataDir, 'stores', `${host.name}.sqlite`),
+      clock,
+      tracer,
+      maxMessageSizeBytes: settings.maxMessageSizeBytes,
+      users: spec.users
+        .filter((u) => u.mailHost.toLowerCase() === host.name.toLowerCase())
+        .map((u) => ({ address: u.mail, login: u.uid })),
+    });
+    lifecycle.add(`store ${host.name}`, () => storeHost.close());
+    stores.set(host.name, storeHost);
+    await listen(host, 'lmtp', (port) => storeHost.listen(port, bindAddress));
+  }
+
+  const queue = QueueStore.open({ file: join(options.dataDir, 'queue.sqlite'), clock });
+  lifecycle.add('queue', () => queue.close());
+  queue.recover();
+
+  const mtaHost = spec.hosts.find((h) => h.role === 'mta')!;
+  const mtaDirectory = directoryFor(mtaHost.name);
+  lifecycle.add('MTA directory client', () => mtaDirectory.close());
+  const lookupPort = (host: string, protocol: ServiceProtocol) =>
+    bindings.find((b) => b.host.toLowerCase() === host.toLowerCase() && b.protocol === protocol)?.port;
+  const mta = await startMta({
+    spec,
+    settings,
+    host: mtaHost,
+    clock,
+    tracer,
+    queue,
+    directory: mtaDirectory,
+    tls,
+    lmtpAddress: (host) => {
+      const port = lookupPort(host, 'lmtp');
+      return port === undefined ? undefined : { host: bindAddress, port };
+    },
+    listen: (protocol, start) => listen(mtaHost, protocol, start),
+    lifecycle,
+  });
+
+  const world = new World({ spec: { ...spec, settings }, dataDir: options.dataDir, clock, tracer, traceLog, queue, stores, bindings, mta, lifecycle });
+  tracer.emit({ kind: 'world.started', node: mtaHost.name, data: { name: spec.name } });
+  mta.scheduler.kick();
+  return world;
+}
