@@ -124,10 +124,7 @@ export class ControlServer {
   }
 
   private failureReply(req: http.IncomingMessage, err: unknown): Reply {
-    if (err instanceof ControlRequestError) {
-      // A rejected body may still be arriving: do not keep the connection for it.
-      return errorReply(err.status, err.message, err.status === 413 ? { connection: 'close' } : undefined);
-    }
+    if (err instanceof ControlRequestError) return errorReply(err.status, err.message);
     console.error(`[http] ${req.method} ${req.url?.split('?')[0]} failed:`, err);
     return errorReply(500, 'internal error in the lab (see the server log)');
   }
@@ -149,8 +146,8 @@ export class ControlServer {
       socket.end(rawErrorResponse(refusal.status, refusal.statusText, refusal.message));
       return;
     }
-    const sinceSeq = refusal === undefined ? parseSince(req.url) : 0;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.startStream(ws, sinceSeq ?? 0));
+    const sinceSeq = parseSince(req.url) ?? 0;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.startStream(ws, sinceSeq));
   }
 
   private checkUpgrade(req: http.IncomingMessage): { status: number; statusText: string; message: string } | undefined {

@@ -23,7 +23,7 @@ code { font-size: 0.95em; }
 </head>
 <body>
 <h1>Mailscope: ${escapeHtml(world.name)}</h1>
-<p>Clock: <code>${escapeHtml(world.clock.mode)}</code>, world time ${escapeHtml(new Date(world.clock.now).toISOString())}.
+<p>Clock: <code>${escapeHtml(world.clock.mode)}</code>, world time ${escapeHtml(isoOrRaw(world.clock.now))}.
 Messages in the queue: <strong>${queueSize}</strong>.</p>
 <p>The web UI is not built yet; the control API answers under <code>/api/</code>.</p>
 <table>
@@ -54,6 +54,10 @@ function hostRows(host: HostView): string {
       return `<tr><td>${name}</td><td>${role}</td><td>${escapeHtml(s.protocol)}</td><td><code>${where}</code></td></tr>`;
     })
     .join('\n');
+}
+
+function isoOrRaw(epochMs: number): string {
+  return Number.isFinite(epochMs) && Math.abs(epochMs) < 8.64e15 ? new Date(epochMs).toISOString() : String(epochMs);
 }
 
 export function escapeHtml(text: string): string {

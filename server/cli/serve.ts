@@ -1,0 +1,65 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseClockMode } from '../core/clock.js';
+import { createWorld } from '../world/create-world.js';
+import { loadWorldSpec } from '../world/load-spec.js';
+import type { World } from '../world/world.js';
+import { parseOptions } from './args.js';
+import { defaultDataDir } from './data-dir.js';
+
+export const serveUsage = `mailscope serve [--data-dir DIR] [--world FILE] [--bind ADDR] [--clock real|scaled:N|stepped]`;
+
+/**
+ * Runs a whole world in the foreground: prints the services and their ports, then
+ * `ready <url>`; SIGINT / SIGTERM stop it cleanly (listeners closed, queue and stores
+ * closed). Returns when the world has stopped.
+ */
+export async function serve(argv: string[], out: (line: string) => void = console.log): Promise<void> {
+  const { options } = parseOptions(argv, ['data-dir', 'world', 'bind', 'clock']);
+  const dataDir = resolve(options['data-dir'] ?? defaultDataDir());
+  mkdirSync(dataDir, { recursive: true });
+  const spec = loadWorldSpec(options.world ? resolve(options.world) : undefined);
+  const world = await createWorld(spec, {
+    dataDir,
+    bindAddress: options.bind,
+    clock: options.clock ? parseClockMode(options.clock) : undefined,
+  });
+  const controlFile = join(dataDir, 'control.json');
+  writeFileSync(controlFile, JSON.stringify({ url: world.controlUrl, pid: process.pid }) + '\n', { mode: 0o600 });
+  printServices(world, out);
+  out(`data  ${dataDir}`);
+  out(`ready ${world.controlUrl}`);
+
+  await new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      out(`${signal}: stopping`);
+      world
+        .stop()
+        .catch((err: unknown) => console.error(err))
+        .finally(() => {
+          rmSync(controlFile, { force: true });
+          out('stopped');
+          done();
+        });
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+export function printServices(world: World, out: (line: string) => void): void {
+  const rows = world.bindings.map((b) => {
+    const host = world.spec.hosts.find((h) => h.name === b.host);
+    return [host?.label ?? b.host, b.host, b.protocol, `${b.address}:${b.port}`];
+  });
+  const header = ['service', 'host', 'protocol', 'listening on'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  out(line(header));
+  out(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) out(line(row));
+}

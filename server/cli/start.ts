@@ -1,0 +1,11 @@
+import { serve } from './serve.js';
+
+/**
+ * `npm start`. The desktop shell (electron/) opens the UI in its own window; until it
+ * exists — and on machines where Electron's binary cannot be fetched — the same world
+ * is served headless and the UI opens in any browser at the ready URL.
+ */
+export async function start(argv: string[]): Promise<void> {
+  console.log('Serving the lab for your browser: open the ready URL below.');
+  await serve(argv);
+}

@@ -1,0 +1,140 @@
+import type { Socket } from 'node:net';
+import type { WorldSpec } from '../api/world-spec.js';
+import { checkSimpleBind } from './bind-operation.js';
+import { DEFAULT_LIMITS, guardConnection, type ConnectionLimits } from './connection-guard.js';
+import { buildDirectoryEntries } from './entries.js';
+import {
+  createLdapjsServer,
+  scopeName,
+  toFilterNode,
+  type LdapjsBindRequest,
+  type LdapjsResponse,
+  type LdapjsSearchRequest,
+  type LdapjsServer,
+} from './ldapjs-edge.js';
+import { ResultCode } from './result-codes.js';
+import { buildRootDse, runSearch } from './search-operation.js';
+import { DirectoryTree, type IndexedEntry } from './tree.js';
+import type { ServiceCredentials } from './types.js';
+
+export interface DirectoryServerOptions {
+  spec: WorldSpec;
+  /** Host name on the diagram, e.g. ldap.siroe.example. */
+  node: string;
+  serviceCredentials: ServiceCredentials;
+  limits?: Partial<ConnectionLimits>;
+}
+
+/**
+ * A real LDAP v3 server (ldapjs underneath) holding the world's directory, read
+ * only. Anyone may search (as mail directories commonly allowed); binds prove a
+ * password; nothing can be written over the wire.
+ */
+export class DirectoryServer {
+  readonly node: string;
+  private readonly tree: DirectoryTree;
+  private readonly rootDse: IndexedEntry;
+  private readonly ldap: LdapjsServer;
+  private readonly sockets = new Set<Socket>();
+  /** Who each connection is bound as (normalized DN); absent = anonymous. */
+  private readonly identities = new WeakMap<Socket, string>();
+
+  constructor(opts: DirectoryServerOptions) {
+    this.node = opts.node;
+    this.tree = new DirectoryTree(buildDirectoryEntries(opts.spec, opts.serviceCredentials));
+    this.rootDse = buildRootDse(this.tree);
+    const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.ldap = createLdapjsServer((socket) => this.accept(socket, limits));
+    this.ldap.maxConnections = 512;
+    // ldapjs reports a client's unparseable message as a server 'error' (after it has
+    // answered protocolError); unhandled, that event would crash the process.
+    this.ldap.on('error', () => {});
+    this.ldap.on('clientError', () => {});
+    this.mountHandlers();
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    const net = this.ldap.server;
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      net.once('error', onError);
+      net.listen(port, host, () => {
+        net.off('error', onError);
+        const address = net.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    const net = this.ldap.server;
+    for (const socket of this.sockets) socket.destroy();
+    if (!net.listening) return Promise.resolve();
+    return new Promise((resolve) => net.close(() => resolve()));
+  }
+
+  private accept(socket: Socket, limits: ConnectionLimits): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    guardConnection(socket, limits, (s) => this.ldap.newConnection(s));
+  }
+
+  private mountHandlers(): void {
+    // Mounted at the root DN ('') so every base, the root DSE and unknown suffixes
+    // come to us; routing by DN happens in DirectoryTree.
+    this.ldap.search('', (req, res, next) => {
+      this.onSearch(req, res);
+      next();
+    });
+    this.ldap.bind('', (req, res, next) => {
+      this.onBind(req, res);
+      next();
+    });
+    const readOnly = (_req: unknown, res: LdapjsResponse, next: () => void): void => {
+      res.errorMessage = 'the lab directory is read-only over LDAP; edit the world spec instead';
+      res.end(ResultCode.insufficientAccessRights);
+      next();
+    };
+    this.ldap.add('', readOnly);
+    this.ldap.modify('', readOnly);
+    this.ldap.del('', readOnly);
+    this.ldap.modifyDN('', readOnly);
+    this.ldap.compare('', (_req, res, next) => {
+      res.errorMessage = 'compare is not supported';
+      res.end(ResultCode.unwillingToPerform);
+      next();
+    });
+  }
+
+  private onSearch(req: LdapjsSearchRequest, res: LdapjsResponse): void {
+    const outcome = runSearch(this.tree, this.rootDse, {
+      base: req.baseObject.toString(),
+      scope: scopeName(req.scope),
+      filter: toFilterNode(req.filter),
+      attributes: req.attributes,
+      sizeLimit: req.sizeLimit,
+      typesOnly: req.typesOnly,
+      boundNormDn: this.identities.get(req.connection),
+    });
+    for (const entry of outcome.entries) {
+      res.send(res.createSearchEntry({ objectName: entry.dn, attributes: entry.attributes }));
+    }
+    if (outcome.matchedDn) res.matchedDN = outcome.matchedDn;
+    if (outcome.message) res.errorMessage = outcome.message;
+    res.end(outcome.status);
+  }
+
+  private onBind(req: LdapjsBindRequest, res: LdapjsResponse): void {
+    const password = typeof req.credentials === 'string' ? req.credentials : '';
+    const outcome = checkSimpleBind(this.tree, req.name.toString(), password, req.version);
+    if (outcome.ok) {
+      this.identities.set(req.connection, outcome.normDn);
+      res.end(ResultCode.success);
+      return;
+    }
+    // A failed bind leaves the connection anonymous (RFC 4511 §4.2.1).
+    this.identities.delete(req.connection);
+    res.errorMessage = outcome.message;
+    res.end(outcome.status);
+  }
+}

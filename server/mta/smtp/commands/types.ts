@@ -1,0 +1,64 @@
+import type { SmtpServerOptions } from '../types.js';
+import type { SessionInfo, SessionState } from '../session-info.js';
+import type { DataReader } from '../data-reader.js';
+import type { SessionTrace } from '../session-trace.js';
+
+export type Verb =
+  | 'EHLO'
+  | 'HELO'
+  | 'LHLO'
+  | 'MAIL'
+  | 'RCPT'
+  | 'DATA'
+  | 'RSET'
+  | 'NOOP'
+  | 'QUIT'
+  | 'VRFY'
+  | 'HELP'
+  | 'STARTTLS'
+  | 'AUTH';
+
+export type CloseReason = 'quit' | 'timeout' | 'error' | 'shutdown' | 'client';
+
+/** A line the client sends in answer to a 334 challenge (SASL), not a command. */
+export interface Continuation {
+  handle(line: string): void | Promise<void>;
+}
+
+/** What a command may do to its session. Implemented by the session (session.ts). */
+export interface CommandContext {
+  readonly session: SessionInfo;
+  readonly options: SmtpServerOptions;
+  readonly trace: SessionTrace;
+  state: SessionState;
+  /** Some RCPT was tried in this transaction (tells 554 "no valid recipients" from 503). */
+  rcptAttempted: boolean;
+  reply(code: number, enhanced: string | undefined, text: string | string[]): void;
+  /** Forget MAIL and RCPT (not EHLO, TLS or AUTH). */
+  resetTransaction(): void;
+  /** Switch input to message body mode; `onComplete` runs after the final dot. */
+  beginData(onComplete: (reader: DataReader) => Promise<void>): void;
+  /** The next input line goes to `next` instead of the command dispatcher. */
+  expectLine(next: Continuation): void;
+  /** Wrap the connection in TLS right after the 220 reply. */
+  startTls(): void;
+  close(reason: CloseReason): void;
+}
+
+export interface CommandHandler {
+  /** States in which the command is allowed; elsewhere the reply is 503 `outOfOrder(state)`. */
+  readonly states: readonly SessionState[];
+  readonly outOfOrder?: (state: SessionState, lmtp: boolean) => string;
+  /** Listener modes that know the command at all; elsewhere it is "unrecognized". */
+  readonly modes?: ReadonlyArray<'smtp' | 'lmtp'>;
+  /** Arguments as they may appear in the trace (AUTH hides credentials). */
+  readonly traceArgs?: (args: string) => string;
+  run(ctx: CommandContext, args: string): void | Promise<void>;
+}
+
+export const ANY_STATE: readonly SessionState[] = ['greeted', 'ready', 'mail'];
+
+/** The usual 503 text for a command sent before EHLO/HELO/LHLO. */
+export function sayHelloFirst(lmtp: boolean): string {
+  return lmtp ? 'Error: send LHLO first' : 'Error: send HELO/EHLO first';
+}

@@ -1,0 +1,173 @@
+import type Database from 'better-sqlite3';
+import { MailError } from '../core/mail-error.js';
+import { findFolder, requireFolder, requireUser, type StoreContext } from './context.js';
+import { INBOX } from './folder-names.js';
+import type { HeaderSummary } from './headers.js';
+import { insertMessage } from './message-ops.js';
+import { storageError, storeClosed } from './store-error.js';
+import type { DeliverInput, DeliverResult, DeliveryStats, StoreChange } from './types.js';
+
+/**
+ * Delivery with GROUP COMMIT. An fsync costs the same for one message as for fifty,
+ * so deliveries that arrive in the same event-loop turn are written in one
+ * transaction: `add` queues, a setImmediate flushes, and every promise resolves
+ * only after that commit. better-sqlite3 is synchronous, so while a commit runs
+ * the loop is blocked and new deliveries pile up for the next batch by themselves.
+ */
+
+export interface PendingDelivery {
+  input: DeliverInput;
+  header: HeaderSummary;
+  flags: string[];
+  internalDate: number;
+  resolve(result: DeliverResult): void;
+  reject(err: unknown): void;
+}
+
+export interface DeliveryOutcome {
+  item: PendingDelivery;
+  result?: DeliverResult;
+  error?: MailError;
+  /** The owner's address as stored (lower case), when the delivery stored a message. */
+  address?: string;
+}
+
+/** Bounds on one transaction, so a burst cannot make one commit huge. */
+const MAX_BATCH_ITEMS = 512;
+const MAX_BATCH_BYTES = 32 * 1024 * 1024;
+
+function deliverOne(ctx: StoreContext, item: PendingDelivery): DeliveryOutcome {
+  const { input } = item;
+  const user = requireUser(ctx, input.address);
+  if (input.dedupeKey !== undefined) {
+    const prior = ctx.sql.deliveryKey.get(input.dedupeKey);
+    if (prior) {
+      const result: DeliverResult = { uid: prior.uid, folder: prior.folder, duplicate: true };
+      if (prior.message_id !== null) result.messageId = prior.message_id;
+      return { item, result, address: user.address };
+    }
+  }
+  // An unknown folder falls back to INBOX, as Sieve fileinto does: mail is never refused for it.
+  const folder = (input.folder !== undefined && findFolder(ctx, user, input.folder)) || requireFolder(ctx, user, INBOX);
+  const { uid } = insertMessage(ctx, folder, { raw: input.raw, header: item.header, flags: item.flags, internalDate: item.internalDate });
+  const messageId = item.header.messageId;
+  if (input.dedupeKey !== undefined) {
+    ctx.sql.insertDeliveryKey.run(input.dedupeKey, user.id, folder.name, uid, messageId ?? null, ctx.clock.now());
+  }
+  const result: DeliverResult = { uid, folder: folder.name, duplicate: false };
+  if (messageId !== undefined) result.messageId = messageId;
+  return { item, result, address: user.address };
+}
+
+function takeBatch(queue: PendingDelivery[]): PendingDelivery[] {
+  let bytes = 0;
+  let count = 0;
+  while (count < queue.length && count < MAX_BATCH_ITEMS) {
+    bytes += queue[count]!.input.raw.length;
+    if (count > 0 && bytes > MAX_BATCH_BYTES) break;
+    count++;
+  }
+  return queue.splice(0, count);
+}
+
+/** "exists" changes of a batch, one per folder, UIDs in order. */
+export function existsChanges(outcomes: DeliveryOutcome[]): StoreChange[] {
+  const byFolder = new Map<string, StoreChange>();
+  for (const { result, address } of outcomes) {
+    if (!result || result.duplicate || !address) continue;
+    const key = `${address}\n${result.folder}`;
+    let change = byFolder.get(key);
+    if (!change) byFolder.set(key, (change = { address, folder: result.folder, kind: 'exists', uids: [] }));
+    change.uids.push(result.uid);
+  }
+  return [...byFolder.values()];
+}
+
+export class DeliveryBatcher {
+  private queue: PendingDelivery[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private closed = false;
+  readonly stats: DeliveryStats = { batches: 0, stored: 0, duplicates: 0, refused: 0, largestBatch: 0 };
+  /** Nested inside the batch's transaction, better-sqlite3 runs this as a SAVEPOINT. */
+  private readonly deliverInSavepoint: (item: PendingDelivery) => DeliveryOutcome;
+  private readonly writeBatch: Database.Transaction<(items: PendingDelivery[], outcomes: DeliveryOutcome[]) => void>;
+
+  constructor(
+    private readonly ctx: StoreContext,
+    /** Called after each commit with what it decided (listeners, trace). */
+    private readonly afterCommit: (outcomes: DeliveryOutcome[]) => void,
+  ) {
+    this.deliverInSavepoint = ctx.db.transaction((item: PendingDelivery) => deliverOne(ctx, item));
+    this.writeBatch = ctx.db.transaction((items: PendingDelivery[], outcomes: DeliveryOutcome[]) =>
+      this.writeItems(items, outcomes),
+    );
+  }
+
+  add(item: PendingDelivery): void {
+    if (this.closed) {
+      item.reject(storeClosed());
+      return;
+    }
+    this.queue.push(item);
+    this.scheduled ??= setImmediate(() => this.flush());
+  }
+
+  /** Writes everything queued now (close() uses it so nothing waits on a dead timer). */
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    // One batch per turn; what is left (over the bounds) goes in the next turn.
+    if (this.queue.length > 0) this.runBatch(takeBatch(this.queue));
+    if (this.queue.length > 0) this.scheduled = setImmediate(() => this.flush());
+  }
+
+  close(): void {
+    while (this.queue.length > 0) this.flush();
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    this.closed = true;
+  }
+
+  private runBatch(items: PendingDelivery[]): void {
+    const outcomes: DeliveryOutcome[] = [];
+    try {
+      this.writeBatch.immediate(items, outcomes);
+    } catch (err) {
+      this.stats.refused += items.length;
+      const error = storageError(err);
+      for (const item of items) item.reject(error);
+      return;
+    }
+    this.settle(outcomes);
+  }
+
+  /** The body of the batch's transaction; fills `outcomes` in order. */
+  private writeItems(items: PendingDelivery[], outcomes: DeliveryOutcome[]): void {
+    for (const item of items) {
+      // Each delivery in its own savepoint: one bad message must not sink the batch.
+      try {
+        outcomes.push(this.deliverInSavepoint(item));
+      } catch (err) {
+        // Some SQLite errors (full disk, I/O) end the whole transaction: give up on the batch.
+        if (!this.ctx.db.inTransaction) throw err;
+        outcomes.push({ item, error: err instanceof MailError ? err : storageError(err) });
+      }
+    }
+  }
+
+  private settle(outcomes: DeliveryOutcome[]): void {
+    this.stats.batches++;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, outcomes.length);
+    for (const { item, result, error } of outcomes) {
+      if (result) {
+        if (result.duplicate) this.stats.duplicates++;
+        else this.stats.stored++;
+        item.resolve(result);
+      } else {
+        this.stats.refused++;
+        item.reject(error);
+      }
+    }
+    this.afterCommit(outcomes);
+  }
+}

@@ -1,0 +1,356 @@
+import Database from 'better-sqlite3';
+import type { Clock } from '../core/clock.js';
+import { MailError } from '../core/mail-error.js';
+import type { Tracer } from '../core/tracer.js';
+import { ensureUserRows, findUser, requireFolder, requireUser, type Changes, type StoreContext } from './context.js';
+import { DeliveryBatcher, existsChanges, type DeliveryOutcome } from './delivery.js';
+import { normalizeFlags } from './flags.js';
+import * as folderOps from './folder-ops.js';
+import { parseHeaderSummary } from './headers.js';
+import * as messageOps from './message-ops.js';
+import { configure, migrate } from './schema.js';
+import { prepareStatements } from './statements.js';
+import { badInput, cannot, storageError, storeClosed, tooBig } from './store-error.js';
+import type {
+  AppendResult,
+  DeliverInput,
+  DeliverResult,
+  DeliveryStats,
+  FlagOp,
+  FlagStoreResult,
+  FolderInfo,
+  MessageSummary,
+  StoredMessage,
+  StoreChangeListener,
+  UidMapping,
+} from './types.js';
+
+export interface MessageStoreOptions {
+  /** The SQLite file; created (with its folder's -wal/-shm companions) when missing. */
+  file: string;
+  /** The store host's name: the node of its trace events. */
+  host: string;
+  clock: Clock;
+  /** When given, the store reports `mailbox.stored` after each commit. */
+  tracer?: Tracer;
+  /** Larger messages are refused with 552 5.3.4. Default 50 MiB. */
+  maxMessageBytes?: number;
+}
+
+const DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
+
+/**
+ * The mailboxes of one store host in one SQLite file (WAL, synchronous=FULL).
+ * Deliveries are group-committed (see delivery.ts); every other write is its own
+ * synchronous transaction, so IMAP can answer OK the moment the call returns.
+ * Listeners hear about changes only after the commit.
+ */
+export class MessageStore {
+  readonly host: string;
+  private readonly ctx: StoreContext;
+  private readonly batcher: DeliveryBatcher;
+  private readonly listeners = new Set<StoreChangeListener>();
+  private readonly tracer: Tracer | undefined;
+  private readonly maxMessageBytes: number;
+  private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
+
+  static open(opts: MessageStoreOptions): MessageStore {
+    const db = new Database(opts.file);
+    try {
+      configure(db);
+      migrate(db);
+      return new MessageStore(db, opts);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  private constructor(db: Database.Database, opts: MessageStoreOptions) {
+    this.host = opts.host;
+    this.tracer = opts.tracer;
+    this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.ctx = { db, sql: prepareStatements(db), clock: opts.clock };
+    this.batcher = new DeliveryBatcher(this.ctx, (outcomes) => this.afterDeliveries(outcomes));
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
+  }
+
+  // ---- users -------------------------------------------------------------
+
+  /** Creates the user with INBOX, Sent, Drafts, Trash, Junk and Archive (all subscribed) if missing. */
+  ensureUser(address: string, login: string): void {
+    this.write(() => {
+      ensureUserRows(this.ctx, address, login);
+      return [];
+    });
+  }
+
+  hasUser(address: string): boolean {
+    return this.read(() => findUser(this.ctx, address) !== undefined);
+  }
+
+  /** The mailbox address of a login name (IMAP/POP3 after the directory said yes). */
+  addressForLogin(login: string): string | undefined {
+    return this.read(() => this.ctx.sql.userByLogin.get(login)?.address);
+  }
+
+  // ---- delivery (LMTP) -----------------------------------------------------
+
+  /**
+   * Resolves after the transaction holding this delivery committed. Unknown mailbox:
+   * MailError 550 5.1.1; disk or SQLite trouble: 452 4.3.1 / 451 4.3.0.
+   */
+  deliver(input: DeliverInput): Promise<DeliverResult> {
+    try {
+      this.assertOpen();
+      if (input.raw.length > this.maxMessageBytes) throw tooBig(this.maxMessageBytes);
+      const flags = normalizeFlags(input.flags ?? []);
+      const header = parseHeaderSummary(input.raw);
+      const internalDate = input.internalDate ?? this.ctx.clock.now();
+      return new Promise((resolve, reject) => {
+        this.batcher.add({ input, header, flags, internalDate, resolve, reject });
+      });
+    } catch (err) {
+      return Promise.reject(storageError(err));
+    }
+  }
+
+  deliveryStats(): DeliveryStats {
+    return { ...this.batcher.stats };
+  }
+
+  /** Forget delivery keys older than `before` (epoch ms): only needed as long as the queue may retry. */
+  pruneDeliveryKeys(before: number): number {
+    return this.write(() => ({ value: this.ctx.sql.pruneDeliveryKeys.run(before).changes, changes: [] }));
+  }
+
+  // ---- folders -------------------------------------------------------------
+
+  listFolders(address: string): FolderInfo[] {
+    return this.read(() => folderOps.listFolders(this.ctx, requireUser(this.ctx, address)));
+  }
+
+  /** One folder's status (IMAP SELECT/STATUS); StoreError NONEXISTENT when missing. */
+  folderInfo(address: string, folder: string): FolderInfo {
+    return this.read(() => {
+      const name = requireFolder(this.ctx, requireUser(this.ctx, address), folder).name;
+      return folderOps.listFolders(this.ctx, requireUser(this.ctx, address)).find((f) => f.name === name)!;
+    });
+  }
+
+  createFolder(address: string, name: string, opts: { specialUse?: string } = {}): FolderInfo {
+    const created = this.write(() => {
+      const row = folderOps.createFolder(this.ctx, requireUser(this.ctx, address), name, opts.specialUse);
+      return { value: row.name, changes: [] };
+    });
+    return this.folderInfo(address, created);
+  }
+
+  deleteFolder(address: string, name: string): void {
+    this.write(() => folderOps.deleteFolder(this.ctx, requireUser(this.ctx, address), name));
+  }
+
+  renameFolder(address: string, from: string, to: string): void {
+    this.write(() => folderOps.renameFolder(this.ctx, requireUser(this.ctx, address), from, to));
+  }
+
+  subscribe(address: string, name: string, on: boolean): void {
+    this.write(() => {
+      folderOps.subscribe(this.ctx, requireUser(this.ctx, address), name, on);
+      return [];
+    });
+  }
+
+  /** Subscribed names, existing or not (IMAP LSUB / LIST (SUBSCRIBED)). */
+  listSubscriptions(address: string): string[] {
+    return this.read(() => this.ctx.sql.subscriptionsOfUser.all(requireUser(this.ctx, address).id).map((s) => s.name));
+  }
+
+  /** First UID that is \Recent for the calling session; later sessions will not see those as recent. */
+  claimRecent(address: string, folder: string): number {
+    return this.write(() => {
+      const row = requireFolder(this.ctx, requireUser(this.ctx, address), folder);
+      return { value: folderOps.claimRecent(this.ctx, row), changes: [] };
+    });
+  }
+
+  // ---- messages ------------------------------------------------------------
+
+  /** Ordered by UID; with `changedSince`, only messages whose MODSEQ is above it (CONDSTORE). */
+  listMessages(address: string, folder: string, opts: { changedSince?: number } = {}): MessageSummary[] {
+    return this.read(() => messageOps.listMessages(this.ctx, this.folderRow(address, folder), opts.changedSince));
+  }
+
+  getMessage(address: string, folder: string, uid: number): StoredMessage | undefined {
+    return this.read(() => messageOps.getMessage(this.ctx, this.folderRow(address, folder), uid));
+  }
+
+  setFlags(address: string, folder: string, uids: number[], flags: string[], op: FlagOp): MessageSummary[] {
+    return this.storeFlags(address, folder, uids, flags, op).updated;
+  }
+
+  /** STORE with RFC 7162 UNCHANGEDSINCE: messages changed after it are left alone and reported. */
+  storeFlags(
+    address: string,
+    folder: string,
+    uids: number[],
+    flags: string[],
+    op: FlagOp,
+    opts: { unchangedSince?: number } = {},
+  ): FlagStoreResult {
+    const normalized = normalizeFlags(flags);
+    return this.write(() => {
+      const row = this.folderRow(address, folder);
+      const { changed, ...result } = messageOps.storeFlags(this.ctx, row, uids, normalized, op, opts.unchangedSince);
+      const changes: Changes = changed.length > 0 ? [{ address: this.owner(address), folder: row.name, kind: 'flags', uids: changed }] : [];
+      return { value: result, changes };
+    });
+  }
+
+  /** Removes messages marked \Deleted (only those among `uids` when given); returns the expunged UIDs. */
+  expunge(address: string, folder: string, uids?: number[]): number[] {
+    return this.write(() => {
+      const row = this.folderRow(address, folder);
+      const removed = messageOps.expunge(this.ctx, row, uids);
+      return { value: removed, changes: this.changeOf(address, row.name, 'expunge', removed) };
+    });
+  }
+
+  /** IMAP APPEND: synchronous and durable when it returns. Unknown folder: StoreError NONEXISTENT. */
+  appendMessage(address: string, folder: string, raw: Buffer, flags: string[] = [], internalDate?: number): AppendResult {
+    this.assertOpen();
+    if (raw.length > this.maxMessageBytes) throw tooBig(this.maxMessageBytes);
+    const normalized = normalizeFlags(flags);
+    const header = parseHeaderSummary(raw);
+    const result = this.write(() => {
+      const row = this.folderRow(address, folder);
+      const message = { raw, header, flags: normalized, internalDate: internalDate ?? this.ctx.clock.now() };
+      const { uid } = messageOps.insertMessage(this.ctx, row, message);
+      return { value: { uid, uidValidity: row.uid_validity, folder: row.name }, changes: this.changeOf(address, row.name, 'exists', [uid]) };
+    });
+    this.traceStored({ address: this.owner(address), folder: result.folder, uid: result.uid, sizeBytes: raw.length, messageId: header.messageId, duplicate: false });
+    return { uid: result.uid, uidValidity: result.uidValidity };
+  }
+
+  copyMessages(address: string, fromFolder: string, uids: number[], toFolder: string): UidMapping[] {
+    return this.transfer(address, fromFolder, uids, toFolder, false);
+  }
+
+  moveMessages(address: string, fromFolder: string, uids: number[], toFolder: string): UidMapping[] {
+    return this.transfer(address, fromFolder, uids, toFolder, true);
+  }
+
+  // ---- change notification and lifecycle -----------------------------------
+
+  /** For IDLE and the UI: called after the commit of every change. Returns the unsubscribe. */
+  onChange(listener: StoreChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Writes what is still queued, then closes the file (WAL is checkpointed by SQLite). */
+  close(): void {
+    if (!this.ctx.db.open) return;
+    this.batcher.close();
+    this.ctx.db.close();
+  }
+
+  // ---- internals -----------------------------------------------------------
+
+  private transfer(address: string, fromFolder: string, uids: number[], toFolder: string, move: boolean): UidMapping[] {
+    return this.write(() => {
+      const from = this.folderRow(address, fromFolder);
+      const to = this.folderRow(address, toFolder);
+      if (move && from.id === to.id) throw cannot('Cannot move messages to the folder they are in');
+      const mapping = (move ? messageOps.moveMessages : messageOps.copyMessages)(this.ctx, from, uids, to);
+      const changes = this.changeOf(address, to.name, 'exists', mapping.map((m) => m.toUid));
+      if (move) changes.push(...this.changeOf(address, from.name, 'expunge', mapping.map((m) => m.fromUid)));
+      return { value: mapping, changes };
+    });
+  }
+
+  private folderRow(address: string, folder: string) {
+    return requireFolder(this.ctx, requireUser(this.ctx, address), folder);
+  }
+
+  private owner(address: string): string {
+    return requireUser(this.ctx, address).address;
+  }
+
+  private changeOf(address: string, folder: string, kind: 'exists' | 'expunge' | 'flags', uids: number[]): Changes {
+    return uids.length > 0 ? [{ address: this.owner(address), folder, kind, uids }] : [];
+  }
+
+  private assertOpen(): void {
+    if (!this.ctx.db.open) throw storeClosed();
+  }
+
+  /** A read; SQLite failures become temporary MailErrors. */
+  private read<T>(fn: () => T): T {
+    this.assertOpen();
+    try {
+      return fn();
+    } catch (err) {
+      throw storageError(err);
+    }
+  }
+
+  /**
+   * One IMMEDIATE transaction; listeners hear the changes after it committed.
+   * `fn` returns either the changes alone or `{ value, changes }`.
+   */
+  private write<T = void>(fn: () => Changes | { value: T; changes: Changes }): T {
+    this.assertOpen();
+    let outcome: Changes | { value: T; changes: Changes };
+    try {
+      outcome = this.runInTransaction.immediate(fn) as typeof outcome;
+    } catch (err) {
+      throw storageError(err);
+    }
+    const { value, changes } = Array.isArray(outcome) ? { value: undefined as T, changes: outcome } : outcome;
+    this.notify(changes);
+    return value;
+  }
+
+  private notify(changes: Changes): void {
+    for (const change of changes) {
+      for (const listener of this.listeners) {
+        try {
+          listener(change);
+        } catch {
+          // A broken listener (a dropped IDLE session) must not undo or block a committed change.
+        }
+      }
+    }
+  }
+
+  private afterDeliveries(outcomes: DeliveryOutcome[]): void {
+    this.notify(existsChanges(outcomes));
+    for (const { item, result, address } of outcomes) {
+      if (!result || !address) continue;
+      const { traceId, spanId, parentSpanId } = item.input;
+      this.traceStored(
+        { address, folder: result.folder, uid: result.uid, sizeBytes: item.input.raw.length, messageId: result.messageId, duplicate: result.duplicate },
+        { traceId, spanId, parentSpanId },
+      );
+    }
+  }
+
+  private traceStored(
+    data: { address: string; folder: string; uid: number; sizeBytes: number; messageId: string | undefined; duplicate: boolean },
+    ids: { traceId?: string; spanId?: string; parentSpanId?: string } = {},
+  ): void {
+    if (!this.tracer) return;
+    const { messageId, ...rest } = data;
+    this.tracer.emit({
+      kind: 'mailbox.stored',
+      node: this.host,
+      ...(ids.traceId !== undefined && { traceId: ids.traceId }),
+      ...(ids.spanId !== undefined && { spanId: ids.spanId }),
+      ...(ids.parentSpanId !== undefined && { parentSpanId: ids.parentSpanId }),
+      data: messageId !== undefined ? { ...rest, messageId } : rest,
+    });
+  }
+}
+
+export { MailError, badInput };
