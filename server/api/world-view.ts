@@ -41,7 +41,7 @@ export interface MailboxMessageView {
   subject: string;
   from: string;
   to: string;
-  /** The Date header as the sender wrote it; absent when the message has none. */
+  /** The Date header (ISO 8601); absent when the message has none or it is unreadable. */
   date?: string;
   sizeBytes: number;
   flags: string[];

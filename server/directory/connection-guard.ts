@@ -1,11 +1,14 @@
 import type { Socket } from 'node:net';
+import { encodeResult, readHeader } from './ber.js';
+import { preflight } from './preflight.js';
 import { ResultCode } from './result-codes.js';
 
 /**
  * Limits that keep one bad client from hurting the directory. ldapjs buffers a
- * message until it is complete, whatever length its header claims; here we read
- * each message's BER header ourselves and refuse one that is too big before a
- * byte of it is buffered, with a Notice of Disconnection (RFC 4511 §4.4.1).
+ * message until it is complete, whatever length its header claims; here we frame
+ * messages ourselves, refuse one that is too big from its header alone, and hand
+ * ldapjs only whole messages. When a message cannot be understood, the client is
+ * told why with a Notice of Disconnection (RFC 4511 §4.4.1) instead of a silent close.
  */
 export interface ConnectionLimits {
   /** Largest LDAP message accepted; real requests here are a few hundred bytes. */
@@ -22,98 +25,92 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   replyBacklogBytes: 1024 * 1024,
 };
 
+const LDAP_MESSAGE_TAG = 0x30;
+const EXTENDED_RESPONSE_TAG = 0x78;
 const NOTICE_OF_DISCONNECTION_OID = '1.3.6.1.4.1.1466.20036';
 
-/**
- * Counts the bytes of each top-level LDAP message (a BER SEQUENCE, tag 0x30) from
- * its definite-length header. `feed` returns a reason to disconnect, or undefined.
- */
-export class LdapFrameMeter {
-  private header: number[] = [];
-  private remainingBytes = 0;
+/** Splits a byte stream into whole LDAP messages. */
+export class LdapFramer {
+  private buffered: Buffer = Buffer.alloc(0);
 
   constructor(private readonly maxMessageBytes: number) {}
 
-  feed(chunk: Buffer): string | undefined {
-    let i = 0;
-    while (i < chunk.length) {
-      if (this.remainingBytes > 0) {
-        const take = Math.min(this.remainingBytes, chunk.length - i);
-        this.remainingBytes -= take;
-        i += take;
-        continue;
+  /** The complete messages now available, or the reason the stream cannot go on. */
+  push(chunk: Buffer): { messages: Buffer[]; problem?: string } {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    const messages: Buffer[] = [];
+    for (;;) {
+      const header = readHeader(this.buffered);
+      if (header === undefined) return { messages };
+      if (typeof header === 'string') return { messages, problem: header };
+      if (header.tag !== LDAP_MESSAGE_TAG) return { messages, problem: 'not an LDAP message (expected a SEQUENCE)' };
+      if (header.contentBytes > this.maxMessageBytes) {
+        return { messages, problem: `message of ${header.contentBytes} bytes exceeds the limit of ${this.maxMessageBytes}` };
       }
-      this.header.push(chunk[i++]!);
-      const length = readHeader(this.header);
-      if (length === undefined) continue;
-      if (typeof length === 'string') return length;
-      this.header = [];
-      if (length > this.maxMessageBytes) {
-        return `message of ${length} bytes exceeds the limit of ${this.maxMessageBytes}`;
-      }
-      this.remainingBytes = length;
+      const total = header.headerBytes + header.contentBytes;
+      if (this.buffered.length < total) return { messages };
+      messages.push(this.buffered.subarray(0, total));
+      this.buffered = this.buffered.subarray(total);
     }
-    return undefined;
   }
-}
-
-/** Content length from a BER header, undefined if more header bytes are needed, or an error text. */
-function readHeader(header: number[]): number | string | undefined {
-  if (header[0] !== 0x30) return 'not an LDAP message (expected a BER SEQUENCE)';
-  const first = header[1];
-  if (first === undefined) return undefined;
-  if (first < 0x80) return first;
-  if (first === 0x80) return 'indefinite BER length is not allowed in LDAP';
-  const lengthBytes = first & 0x7f;
-  if (lengthBytes > 4) return 'BER length too large';
-  if (header.length < 2 + lengthBytes) return undefined;
-  let length = 0;
-  for (let k = 0; k < lengthBytes; k++) length = length * 256 + header[2 + k]!;
-  return length;
-}
-
-function berLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-function tlv(tag: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), berLength(content.length), content]);
 }
 
 /** An unsolicited ExtendedResponse with messageID 0: "I am closing this connection, and why". */
 export function noticeOfDisconnection(resultCode: number, message: string): Buffer {
-  const response = Buffer.concat([
-    tlv(0x0a, Buffer.from([resultCode])),
-    tlv(0x04, Buffer.alloc(0)),
-    tlv(0x04, Buffer.from(message, 'utf8')),
-    tlv(0x8a, Buffer.from(NOTICE_OF_DISCONNECTION_OID, 'latin1')),
-  ]);
-  return tlv(0x30, Buffer.concat([tlv(0x02, Buffer.from([0])), tlv(0x78, response)]));
+  return encodeResult({
+    messageId: 0,
+    responseTag: EXTENDED_RESPONSE_TAG,
+    resultCode,
+    diagnosticMessage: message,
+    responseName: NOTICE_OF_DISCONNECTION_OID,
+  });
+}
+
+/** The part of an ldapjs connection the guard reaches into (set up by ldapjs's newConnection). */
+interface LdapjsSocket extends Socket {
+  parser?: {
+    write(data: Buffer): void;
+    removeAllListeners(event: 'error'): void;
+    on(event: 'error', fn: (err: Error) => void): void;
+  };
 }
 
 /**
  * Hand a new socket to ldapjs behind our limits: ldapjs's own 'data' listener is
- * wrapped so it only ever sees bytes of acceptable messages.
+ * wrapped so it only ever sees whole messages of acceptable size.
  */
 export function guardConnection(socket: Socket, limits: ConnectionLimits, attach: (socket: Socket) => void): void {
   socket.setTimeout(limits.idleTimeoutMs);
   attach(socket);
   const ldapjsListeners = socket.listeners('data') as ((chunk: Buffer) => void)[];
   socket.removeAllListeners('data');
-  const meter = new LdapFrameMeter(limits.maxMessageBytes);
   let refused = false;
+  const refuse = (reason: string): void => {
+    if (refused) return;
+    refused = true;
+    socket.end(noticeOfDisconnection(ResultCode.protocolError, reason), () => socket.destroy());
+  };
+  // ldapjs closes the socket without a reply when it cannot parse a message.
+  const parser = (socket as LdapjsSocket).parser;
+  parser?.removeAllListeners('error');
+  parser?.on('error', (err) => refuse(`cannot parse the request: ${err.message}`));
+
+  // ldapjs's own 'data' listener only formats a trace line (util.inspect of every
+  // chunk, even with logging off: a measurable cost) and feeds the parser; we feed it.
+  const deliver = parser
+    ? (message: Buffer) => parser.write(message)
+    : (message: Buffer) => ldapjsListeners.forEach((listener) => listener.call(socket, message));
+  const framer = new LdapFramer(limits.maxMessageBytes);
   socket.on('data', (chunk: Buffer) => {
     if (refused) return;
-    const problem = meter.feed(chunk);
-    if (problem) {
-      refused = true;
-      socket.end(noticeOfDisconnection(ResultCode.protocolError, problem), () => socket.destroy());
-      return;
+    const { messages, problem } = framer.push(chunk);
+    for (const message of messages) {
+      if (refused) return;
+      const reply = preflight(message);
+      if (reply) socket.write(reply);
+      else deliver(message);
     }
-    for (const listener of ldapjsListeners) listener.call(socket, chunk);
+    if (problem) refuse(problem);
     if (socket.writableLength > limits.replyBacklogBytes && !socket.isPaused()) {
       socket.pause();
       socket.once('drain', () => socket.resume());

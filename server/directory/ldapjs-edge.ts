@@ -48,7 +48,7 @@ export interface LdapjsBindRequest extends LdapjsRequest {
 
 export interface LdapjsResponse {
   matchedDN: string;
-  errorMessage: string;
+  diagnosticMessage: string;
   end(status?: number): void;
   send(entry: unknown): void;
   createSearchEntry(entry: { objectName: string; attributes: ResultAttribute[] }): unknown;

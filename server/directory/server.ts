@@ -91,7 +91,7 @@ export class DirectoryServer {
       next();
     });
     const readOnly = (_req: unknown, res: LdapjsResponse, next: () => void): void => {
-      res.errorMessage = 'the lab directory is read-only over LDAP; edit the world spec instead';
+      res.diagnosticMessage = 'the lab directory is read-only over LDAP; edit the world spec instead';
       res.end(ResultCode.insufficientAccessRights);
       next();
     };
@@ -100,7 +100,7 @@ export class DirectoryServer {
     this.ldap.del('', readOnly);
     this.ldap.modifyDN('', readOnly);
     this.ldap.compare('', (_req, res, next) => {
-      res.errorMessage = 'compare is not supported';
+      res.diagnosticMessage = 'compare is not supported';
       res.end(ResultCode.unwillingToPerform);
       next();
     });
@@ -120,7 +120,7 @@ export class DirectoryServer {
       res.send(res.createSearchEntry({ objectName: entry.dn, attributes: entry.attributes }));
     }
     if (outcome.matchedDn) res.matchedDN = outcome.matchedDn;
-    if (outcome.message) res.errorMessage = outcome.message;
+    if (outcome.message) res.diagnosticMessage = outcome.message;
     res.end(outcome.status);
   }
 
@@ -134,7 +134,7 @@ export class DirectoryServer {
     }
     // A failed bind leaves the connection anonymous (RFC 4511 §4.2.1).
     this.identities.delete(req.connection);
-    res.errorMessage = outcome.message;
+    res.diagnosticMessage = outcome.message;
     res.end(outcome.status);
   }
 }

@@ -102,13 +102,12 @@ export class TraceStream {
   private goLive(): void {
     this.phase = 'live';
     this.pending = this.pending.filter((e) => e.seq > this.lastSentSeq);
-    this.fillGapBeforePending();
     if (this.pending.length > 0) this.scheduleFlush();
   }
 
   /**
-   * A store that commits after telling subscribers (or pending that was dropped for
-   * size) can leave a hole between the backlog's end and the first live event: read
+   * A store that commits later than it tells subscribers (or pending that was dropped
+   * for size) can leave a hole between what was sent and the first live event: read
    * it once more from the store rather than skip those events.
    */
   private fillGapBeforePending(): void {
@@ -134,6 +133,7 @@ export class TraceStream {
     this.flushImmediate = undefined;
     if (this.phase !== 'live') return;
     this.lastFlushAtMs = Date.now();
+    // mutant
     const events = this.pending;
     this.pending = [];
     for (let i = 0; i < events.length; i += this.options.batchSize) {

@@ -17,11 +17,16 @@ import type {
 import {
   expandRecipient,
   finishRecipient,
+  insertBounce,
   insertMessage,
+  type BounceNote,
   type DeferredOutcome,
   type DeliveryOutcome,
   type RecipientUpdate,
 } from './writes.js';
+
+export type { BounceNote, DeferredOutcome, DeliveryOutcome, RecipientUpdate } from './writes.js';
+export type { GroupCommitStats } from './group-commit.js';
 
 export interface QueueStoreOptions {
   /** `<dataDir>/queue.sqlite`. */
@@ -130,6 +135,14 @@ export class QueueStore {
 
   markFailed(recipientId: number, outcome: DeliveryOutcome): Promise<RecipientUpdate> {
     return this.writes.submit(() => finishRecipient(this.s, recipientId, 'failed', outcome, this.clock.now()));
+  }
+
+  /**
+   * Log that a DSN about these recipients was generated (history 'B'). Submitted in
+   * the same turn as the DSN's own enqueue, both land in the same commit.
+   */
+  recordBounce(queueId: string, bounce: BounceNote): Promise<void> {
+    return this.writes.submit(() => insertBounce(this.s, queueId, bounce, this.clock.now()));
   }
 
   /** Undefined when there is no such message or it is already done; an already held message is returned as is. */

@@ -1,11 +1,5 @@
 import type Database from 'better-sqlite3';
-import {
-  MESSAGE_COLUMNS,
-  RECIPIENT_COLUMNS,
-  type HistoryRow,
-  type MessageRow,
-  type RecipientRow,
-} from './rows.js';
+import { MESSAGE_COLUMNS, RECIPIENT_COLUMNS, type HistoryRow, type MessageRow, type RecipientRow } from './rows.js';
 import type { HistoryAction, MessageStatus, RecipientStatus } from './types.js';
 
 /** A recipient with what a history record needs from its message. */

@@ -75,6 +75,31 @@ export function insertMessage(s: QueueStatements, message: NewMessage, now: numb
   }
 }
 
+/** A DSN (bounce or delay warning) was generated about some recipients of a message. */
+export interface BounceNote {
+  recipients: string[];
+  dsnQueueId: string;
+  action: 'failed' | 'delayed';
+}
+
+/** 'B' lines on the original message, one per recipient the DSN reports. */
+export function insertBounce(s: QueueStatements, queueId: string, bounce: BounceNote, now: number): void {
+  const message = s.messageByQueueId.get(queueId);
+  if (!message) throw new Error(`the queue has no message ${queueId}`);
+  for (const recipient of bounce.recipients) {
+    s.insertHistory.run({
+      queueId,
+      at: now,
+      action: 'B',
+      channel: 'dsn',
+      sender: message.sender,
+      recipient,
+      sizeBytes: message.size_bytes,
+      status: `${bounce.action} DSN ${bounce.dsnQueueId}`,
+    });
+  }
+}
+
 /** The history line's status text: "250 2.0.0 Ok (mailboxa.siroe.example)". */
 export function outcomeText(outcome: DeliveryOutcome): string {
   const head = outcome.code === undefined ? outcome.text : `${outcome.code} ${outcome.text}`;
@@ -89,7 +114,16 @@ export function historyFor(
   at: number,
   recipient = row.address,
 ) {
-  return { queueId: row.queue_id, at, action, channel, sender: row.sender, recipient, sizeBytes: row.size_bytes, status };
+  return {
+    queueId: row.queue_id,
+    at,
+    action,
+    channel,
+    sender: row.sender,
+    recipient,
+    sizeBytes: row.size_bytes,
+    status,
+  };
 }
 
 function requireRecipient(s: QueueStatements, recipientId: number): RecipientContextRow {

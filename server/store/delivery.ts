@@ -49,7 +49,12 @@ function deliverOne(ctx: StoreContext, item: PendingDelivery): DeliveryOutcome {
   }
   // An unknown folder falls back to INBOX, as Sieve fileinto does: mail is never refused for it.
   const folder = (input.folder !== undefined && findFolder(ctx, user, input.folder)) || requireFolder(ctx, user, INBOX);
-  const { uid } = insertMessage(ctx, folder, { raw: input.raw, header: item.header, flags: item.flags, internalDate: item.internalDate });
+  const { uid } = insertMessage(ctx, folder, {
+    raw: input.raw,
+    header: item.header,
+    flags: item.flags,
+    internalDate: item.internalDate,
+  });
   const messageId = item.header.messageId;
   if (input.dedupeKey !== undefined) {
     ctx.sql.insertDeliveryKey.run(input.dedupeKey, user.id, folder.name, uid, messageId ?? null, ctx.clock.now());

@@ -12,7 +12,15 @@ export const INBOX = 'INBOX';
 const MAX_NAME_CHARS = 255;
 const MAX_DEPTH = 16;
 
-export const SPECIAL_USES: readonly SpecialUse[] = ['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash'];
+export const SPECIAL_USES: readonly SpecialUse[] = [
+  '\\All',
+  '\\Archive',
+  '\\Drafts',
+  '\\Flagged',
+  '\\Junk',
+  '\\Sent',
+  '\\Trash',
+];
 
 /** Created for every new user; all subscribed, so a fresh client shows them at once. */
 export const DEFAULT_FOLDERS: ReadonlyArray<{ name: string; specialUse?: SpecialUse }> = [

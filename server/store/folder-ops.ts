@@ -26,7 +26,9 @@ export function listFolders(ctx: StoreContext, user: UserRow): FolderInfo[] {
     return info;
   });
   // INBOX first, as every client shows it; the rest in code-point order (which keeps a parent before its children).
-  return infos.sort((a, b) => (a.name === INBOX ? -1 : b.name === INBOX ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return infos.sort((a, b) =>
+    a.name === INBOX ? -1 : b.name === INBOX ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 /** RFC 3501 CREATE: superior names that are needed are created too. */
@@ -87,7 +89,9 @@ export function renameFolder(ctx: StoreContext, user: UserRow, fromInput: string
   if (findFolder(ctx, user, to)) throw folderExists(to);
   if (folder.name === INBOX) return renameInbox(ctx, user, folder, to);
   if (isInferiorOf(to, folder.name)) throw cannot('A folder cannot be renamed into itself');
-  const moving = ctx.sql.foldersOfUser.all(user.id).filter((f) => f.id === folder.id || isInferiorOf(f.name, folder.name));
+  const moving = ctx.sql.foldersOfUser
+    .all(user.id)
+    .filter((f) => f.id === folder.id || isInferiorOf(f.name, folder.name));
   const renamed = moving.map((f) => ({ row: f, name: to + f.name.slice(folder.name.length) }));
   for (const { name } of renamed) {
     if (findFolder(ctx, user, name)) throw folderExists(name);

@@ -61,7 +61,10 @@ export function readFields(raw: Buffer): Map<string, string> {
 
 function cleanText(value: string): string {
   // Control characters would only garble a listing; tabs become spaces.
-  return value.replace(/[\x00-\x1f\x7f]+/g, ' ').trim().slice(0, MAX_TEXT_CHARS);
+  return value
+    .replace(/[\x00-\x1f\x7f]+/g, ' ')
+    .trim()
+    .slice(0, MAX_TEXT_CHARS);
 }
 
 /** RFC 2047 encoded-words; an unknown charset or broken word leaves the text as it was. */

@@ -133,7 +133,13 @@ export function copyMessages(ctx: StoreContext, from: FolderRow, uids: readonly 
     const target = ctx.sql.allocateUid.get(to.id)!;
     ctx.sql.addBodyRef.run(row.body_id);
     const flags = decodeFlags(row.flags);
-    ctx.sql.insertMessage.run({ ...row, folder_id: to.id, uid: target.uid, modseq: target.modseq, ...flagColumns(flags) });
+    ctx.sql.insertMessage.run({
+      ...row,
+      folder_id: to.id,
+      uid: target.uid,
+      modseq: target.modseq,
+      ...flagColumns(flags),
+    });
     mapping.push({ fromUid: uid, toUid: target.uid });
   }
   return mapping;

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
-import { MailError } from '../core/mail-error.js';
 import type { Tracer } from '../core/tracer.js';
 import { ensureUserRows, findUser, requireFolder, requireUser, type Changes, type StoreContext } from './context.js';
 import { DeliveryBatcher, existsChanges, type DeliveryOutcome } from './delivery.js';
@@ -10,7 +9,7 @@ import { parseHeaderSummary } from './headers.js';
 import * as messageOps from './message-ops.js';
 import { configure, migrate } from './schema.js';
 import { prepareStatements } from './statements.js';
-import { badInput, cannot, storageError, storeClosed, tooBig } from './store-error.js';
+import { cannot, storageError, storeClosed, tooBig } from './store-error.js';
 import type {
   AppendResult,
   DeliverInput,
@@ -202,7 +201,8 @@ export class MessageStore {
     return this.write(() => {
       const row = this.folderRow(address, folder);
       const { changed, ...result } = messageOps.storeFlags(this.ctx, row, uids, normalized, op, opts.unchangedSince);
-      const changes: Changes = changed.length > 0 ? [{ address: this.owner(address), folder: row.name, kind: 'flags', uids: changed }] : [];
+      const changes: Changes =
+        changed.length > 0 ? [{ address: this.owner(address), folder: row.name, kind: 'flags', uids: changed }] : [];
       return { value: result, changes };
     });
   }
@@ -217,7 +217,13 @@ export class MessageStore {
   }
 
   /** IMAP APPEND: synchronous and durable when it returns. Unknown folder: StoreError NONEXISTENT. */
-  appendMessage(address: string, folder: string, raw: Buffer, flags: string[] = [], internalDate?: number): AppendResult {
+  appendMessage(
+    address: string,
+    folder: string,
+    raw: Buffer,
+    flags: string[] = [],
+    internalDate?: number,
+  ): AppendResult {
     this.assertOpen();
     if (raw.length > this.maxMessageBytes) throw tooBig(this.maxMessageBytes);
     const normalized = normalizeFlags(flags);
@@ -226,9 +232,19 @@ export class MessageStore {
       const row = this.folderRow(address, folder);
       const message = { raw, header, flags: normalized, internalDate: internalDate ?? this.ctx.clock.now() };
       const { uid } = messageOps.insertMessage(this.ctx, row, message);
-      return { value: { uid, uidValidity: row.uid_validity, folder: row.name }, changes: this.changeOf(address, row.name, 'exists', [uid]) };
+      return {
+        value: { uid, uidValidity: row.uid_validity, folder: row.name },
+        changes: this.changeOf(address, row.name, 'exists', [uid]),
+      };
     });
-    this.traceStored({ address: this.owner(address), folder: result.folder, uid: result.uid, sizeBytes: raw.length, messageId: header.messageId, duplicate: false });
+    this.traceStored({
+      address: this.owner(address),
+      folder: result.folder,
+      uid: result.uid,
+      sizeBytes: raw.length,
+      messageId: header.messageId,
+      duplicate: false,
+    });
     return { uid: result.uid, uidValidity: result.uidValidity };
   }
 
@@ -263,8 +279,21 @@ export class MessageStore {
       const to = this.folderRow(address, toFolder);
       if (move && from.id === to.id) throw cannot('Cannot move messages to the folder they are in');
       const mapping = (move ? messageOps.moveMessages : messageOps.copyMessages)(this.ctx, from, uids, to);
-      const changes = this.changeOf(address, to.name, 'exists', mapping.map((m) => m.toUid));
-      if (move) changes.push(...this.changeOf(address, from.name, 'expunge', mapping.map((m) => m.fromUid)));
+      const changes = this.changeOf(
+        address,
+        to.name,
+        'exists',
+        mapping.map((m) => m.toUid),
+      );
+      if (move)
+        changes.push(
+          ...this.changeOf(
+            address,
+            from.name,
+            'expunge',
+            mapping.map((m) => m.fromUid),
+          ),
+        );
       return { value: mapping, changes };
     });
   }
@@ -330,14 +359,28 @@ export class MessageStore {
       if (!result || !address) continue;
       const { traceId, spanId, parentSpanId } = item.input;
       this.traceStored(
-        { address, folder: result.folder, uid: result.uid, sizeBytes: item.input.raw.length, messageId: result.messageId, duplicate: result.duplicate },
+        {
+          address,
+          folder: result.folder,
+          uid: result.uid,
+          sizeBytes: item.input.raw.length,
+          messageId: result.messageId,
+          duplicate: result.duplicate,
+        },
         { traceId, spanId, parentSpanId },
       );
     }
   }
 
   private traceStored(
-    data: { address: string; folder: string; uid: number; sizeBytes: number; messageId: string | undefined; duplicate: boolean },
+    data: {
+      address: string;
+      folder: string;
+      uid: number;
+      sizeBytes: number;
+      messageId: string | undefined;
+      duplicate: boolean;
+    },
     ids: { traceId?: string; spanId?: string; parentSpanId?: string } = {},
   ): void {
     if (!this.tracer) return;
@@ -352,5 +395,3 @@ export class MessageStore {
     });
   }
 }
-
-export { MailError, badInput };

@@ -69,7 +69,9 @@ type Db = Database.Database;
 
 function userStatements(db: Db) {
   return {
-    userByAddress: db.prepare<[string], UserRow>('SELECT id, address, login, last_uid_validity FROM users WHERE address = ?'),
+    userByAddress: db.prepare<[string], UserRow>(
+      'SELECT id, address, login, last_uid_validity FROM users WHERE address = ?',
+    ),
     userByLogin: db.prepare<[string], UserRow>(
       'SELECT id, address, login, last_uid_validity FROM users WHERE login = ? COLLATE NOCASE ORDER BY id LIMIT 1',
     ),
@@ -80,8 +82,12 @@ function userStatements(db: Db) {
 
 function folderStatements(db: Db) {
   return {
-    folderByName: db.prepare<[number, string], FolderRow>(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE user_id = ? AND name = ?`),
-    foldersOfUser: db.prepare<[number], FolderRow>(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE user_id = ? ORDER BY name`),
+    folderByName: db.prepare<[number, string], FolderRow>(
+      `SELECT ${FOLDER_COLUMNS} FROM folders WHERE user_id = ? AND name = ?`,
+    ),
+    foldersOfUser: db.prepare<[number], FolderRow>(
+      `SELECT ${FOLDER_COLUMNS} FROM folders WHERE user_id = ? ORDER BY name`,
+    ),
     insertFolder: db.prepare<[number, string, string | null, number, number]>(
       'INSERT INTO folders (user_id, name, special_use, uid_validity, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -108,7 +114,9 @@ function folderStatements(db: Db) {
 
 function subscriptionStatements(db: Db) {
   return {
-    subscriptionsOfUser: db.prepare<[number], { name: string }>('SELECT name FROM subscriptions WHERE user_id = ? ORDER BY name'),
+    subscriptionsOfUser: db.prepare<[number], { name: string }>(
+      'SELECT name FROM subscriptions WHERE user_id = ? ORDER BY name',
+    ),
     subscribe: db.prepare<[number, string]>('INSERT OR IGNORE INTO subscriptions (user_id, name) VALUES (?, ?)'),
     unsubscribe: db.prepare<[number, string]>('DELETE FROM subscriptions WHERE user_id = ? AND name = ?'),
   };
@@ -131,18 +139,26 @@ function messageStatements(db: Db) {
         'message_id, subject, from_text, to_text, date_at) VALUES (@folder_id, @uid, @body_id, @modseq, @flags, @seen, ' +
         '@deleted, @internal_date, @size_bytes, @message_id, @subject, @from_text, @to_text, @date_at)',
     ),
-    messagesOfFolder: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE folder_id = ? ORDER BY uid`),
+    messagesOfFolder: db.prepare<[number], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE folder_id = ? ORDER BY uid`,
+    ),
     messagesChangedSince: db.prepare<[number, number], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE folder_id = ? AND modseq > ? ORDER BY uid`,
     ),
-    messageByUid: db.prepare<[number, number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE folder_id = ? AND uid = ?`),
+    messageByUid: db.prepare<[number, number], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE folder_id = ? AND uid = ?`,
+    ),
     updateFlags: db.prepare<[string, number, number, number, number, number]>(
       'UPDATE messages SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE folder_id = ? AND uid = ?',
     ),
     deleteMessage: db.prepare<[number, number]>('DELETE FROM messages WHERE folder_id = ? AND uid = ?'),
-    deletedUids: db.prepare<[number], { uid: number }>('SELECT uid FROM messages WHERE folder_id = ? AND deleted = 1 ORDER BY uid'),
+    deletedUids: db.prepare<[number], { uid: number }>(
+      'SELECT uid FROM messages WHERE folder_id = ? AND deleted = 1 ORDER BY uid',
+    ),
     moveAllMessages: db.prepare<[number, number]>('UPDATE messages SET folder_id = ? WHERE folder_id = ?'),
-    insertExpunged: db.prepare<[number, number, number]>('INSERT OR REPLACE INTO expunged (folder_id, uid, modseq) VALUES (?, ?, ?)'),
+    insertExpunged: db.prepare<[number, number, number]>(
+      'INSERT OR REPLACE INTO expunged (folder_id, uid, modseq) VALUES (?, ?, ?)',
+    ),
     dropExpunged: db.prepare<[number]>('DELETE FROM expunged WHERE folder_id = ?'),
   };
 }

@@ -5,13 +5,7 @@ import { MailError } from '../core/mail-error.js';
  * so the IMAP layer can answer `NO [NONEXISTENT]`, `NO [ALREADYEXISTS]`, ... and
  * the LMTP layer can still use the SMTP code and enhanced status of the MailError.
  */
-export type StoreErrorReason =
-  | 'NONEXISTENT'
-  | 'ALREADYEXISTS'
-  | 'CANNOT'
-  | 'CLIENTBUG'
-  | 'LIMIT'
-  | 'UNAVAILABLE';
+export type StoreErrorReason = 'NONEXISTENT' | 'ALREADYEXISTS' | 'CANNOT' | 'CLIENTBUG' | 'LIMIT' | 'UNAVAILABLE';
 
 export class StoreError extends MailError {
   readonly reason: StoreErrorReason;

@@ -9,7 +9,10 @@ import { TraceLog } from '../core/trace-log.js';
 import { WorldTracer } from '../core/tracer.js';
 import { DirectoryClient } from '../directory/client.js';
 import { DirectoryServer } from '../directory/server.js';
+import { ControlServer } from '../http/control-server.js';
+import { loadOrCreateToken } from '../http/token.js';
 import { QueueStore } from '../queue/queue-store.js';
+import { createControlFacade } from './control-facade.js';
 import { startMta } from './start-mta.js';
 import { StoreHost } from './store-host.js';
 import { World, type ServiceBinding } from './world.js';
@@ -120,6 +123,15 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
   });
 
   const world = new World({ spec: { ...spec, settings }, dataDir: options.dataDir, clock, tracer, traceLog, queue, stores, bindings, mta, lifecycle });
+  const webHost = spec.hosts.find((h) => h.role === 'web');
+  if (webHost) {
+    const token = loadOrCreateToken(options.dataDir);
+    const control = new ControlServer({ facade: createControlFacade(world), token, bindAddress, node: webHost.name, staticDir: options.staticDir });
+    await listen(webHost, 'http', (port) => control.listen(port));
+    lifecycle.add('control server', () => control.close());
+    world.controlUrl = control.url();
+    world.controlToken = token;
+  }
   tracer.emit({ kind: 'world.started', node: mtaHost.name, data: { name: spec.name } });
   mta.scheduler.kick();
   return world;

@@ -7,6 +7,7 @@ import type { DirectoryClient } from '../directory/client.js';
 import { SiteDomains } from '../mta/address.js';
 import { LmtpChannel } from '../mta/delivery/lmtp-channel.js';
 import { DeliveryScheduler } from '../mta/delivery/scheduler.js';
+import { Bouncer } from '../mta/dsn/bouncer.js';
 import { UnavailableChannel } from '../mta/delivery/unavailable-channel.js';
 import { createListenerHooks, type MtaListener } from '../mta/listener-hooks.js';
 import type { MtaContext } from '../mta/mta-context.js';
@@ -16,6 +17,7 @@ import type { QueueStore } from '../queue/queue-store.js';
 
 export interface MtaParts {
   scheduler: DeliveryScheduler;
+  bouncer: Bouncer;
   context: MtaContext;
 }
 
@@ -50,8 +52,11 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
   lifecycle.add('delivery channels', async () => {
     await Promise.all(Object.values(channels).map((c) => c.close()));
   });
-  const scheduler = new DeliveryScheduler({
+  // The scheduler is created below; the bouncer wakes it through this late binding.
+  const bouncer = new Bouncer({ queue, tracer, clock, reportingMta: host.name, kick: () => scheduler.kick() });
+  const scheduler: DeliveryScheduler = new DeliveryScheduler({
     node: host.name,
+    bouncer,
     queue,
     clock,
     tracer,
@@ -96,5 +101,5 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
     const port = await opts.listen(listener, (p) => server.listen(p, settings.bindAddress));
     if (port !== undefined) lifecycle.add(`MTA ${listener} listener`, () => server.close());
   }
-  return { scheduler, context };
+  return { scheduler, bouncer, context };
 }

@@ -77,6 +77,30 @@ export class World {
     this.parts.mta.scheduler.kick();
   }
 
+  /**
+   * The postmaster's "return": every recipient still waiting fails now with `reason`,
+   * and the sender gets a bounce for them.
+   */
+  async returnToSender(queueId: string, reason: string): Promise<void> {
+    const message = this.queue.get(queueId);
+    const raw = this.queue.raw(queueId);
+    if (!message || !raw) return;
+    const waiting = message.recipients.filter((r) => r.status === 'pending');
+    const mta = this.parts.mta.context.node;
+    for (const r of waiting) {
+      await this.queue.markFailed(r.recipientId, { channel: 'operator', code: 550, text: `5.0.0 ${reason}` });
+      this.tracer.emit({
+        kind: 'delivery.failed',
+        node: mta,
+        traceId: message.traceId,
+        data: { queueId, recipient: r.address, channel: 'operator', code: 550, text: `5.0.0 ${reason}` },
+      });
+    }
+    const failed = waiting.map((r) => ({ address: r.address, originalAddress: r.originalAddress, code: 550, text: `5.0.0 ${reason}` }));
+    await this.parts.mta.bouncer.bounce(queueId, raw, failed);
+    this.tracer.emit({ kind: 'message.dequeued', node: mta, traceId: message.traceId, data: { queueId, outcome: 'returned' } });
+  }
+
   /** Store host for an address's mailHost, from the spec. */
   storeFor(address: string): StoreHost | undefined {
     const user = this.spec.users.find(

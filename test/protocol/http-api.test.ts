@@ -23,7 +23,13 @@ function fakeWorld() {
   const stored: TraceEvent[] = [];
   const tracer = new WorldTracer(clock, { append: (e) => stored.push(e) });
   let listenerCount = 0;
-  const hooks: { afterSubscribe?: () => void; afterTraceSince?: () => void; failWorld?: boolean } = {};
+  const hooks: {
+    afterSubscribe?: () => void;
+    afterTraceSince?: () => void;
+    failWorld?: boolean;
+    /** Simulates a store that commits later than it tells subscribers. */
+    storedUpTo?: number;
+  } = {};
   const queue = new Map<string, QueuedMessage>([['q1', queued('q1')], ['q2', queued('q2')]]);
   const history: HistoryRecord[] = [
     { queueId: 'q1', at: START_AT, action: 'E', channel: 'tcp_local', sender: 'alice@siroe.example', recipient: 'erin@example.com', sizeBytes: 120, status: '' },
@@ -51,7 +57,8 @@ function fakeWorld() {
       return world;
     },
     traceSince: (afterSeq, limit) => {
-      const page = stored.filter((e) => e.seq > afterSeq).slice(0, limit);
+      const upTo = hooks.storedUpTo ?? Infinity;
+      const page = stored.filter((e) => e.seq > afterSeq && e.seq <= upTo).slice(0, limit);
       hooks.afterTraceSince?.();
       return page;
     },
@@ -448,9 +455,11 @@ function opened(ws: WebSocket): Promise<void> {
 
 function refusedWith(ws: WebSocket): Promise<number> {
   return new Promise((resolve, reject) => {
-    ws.once('unexpected-response', (_req, res) => {
+    ws.on('error', () => {});
+    ws.once('unexpected-response', (req, res) => {
       resolve(res.statusCode ?? 0);
-      ws.terminate();
+      res.resume();
+      req.destroy();
     });
     ws.once('open', () => reject(new Error('the upgrade was accepted')));
   });
@@ -498,13 +507,32 @@ describe('trace WebSocket stream', () => {
   test('since=N starts after N', async (t) => {
     const lab = await startLab(t);
     for (let i = 0; i < 10; i++) lab.world.emit();
+    // An event lands right after the (only) backlog read: it must come live, not be lost.
+    lab.world.hooks.afterTraceSince = () => {
+      lab.world.hooks.afterTraceSince = undefined;
+      lab.world.emit('after read');
+    };
     const ws = new WebSocket(lab.wsUrl(`since=7&token=${TOKEN}`));
     t.after(() => ws.terminate());
     const got = collect(ws);
-    await got.until(() => got.seqs.length >= 3);
-    lab.world.emit();
     await got.until(() => got.seqs.length >= 4);
-    assert.deepEqual(got.seqs, [8, 9, 10, 11]);
+    lab.world.emit();
+    await got.until(() => got.seqs.length >= 5);
+    assert.deepEqual(got.seqs, [8, 9, 10, 11, 12]);
+  });
+
+  test('a hole left by a store that commits late is filled from the store', async (t) => {
+    const lab = await startLab(t);
+    for (let i = 0; i < 10; i++) lab.world.emit();
+    lab.world.hooks.storedUpTo = 5;
+    const ws = new WebSocket(lab.wsUrl(`token=${TOKEN}`));
+    t.after(() => ws.terminate());
+    const got = collect(ws);
+    await got.until(() => got.seqs.length >= 5);
+    lab.world.hooks.storedUpTo = undefined;
+    lab.world.emit();
+    await got.until(() => got.seqs.at(-1) === 11);
+    assert.deepEqual(got.seqs, range(1, 11));
   });
 
   test('upgrades without the token, from a foreign Host or Origin, or elsewhere are refused', async (t) => {

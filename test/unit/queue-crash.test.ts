@@ -23,7 +23,10 @@ interface ChildLog {
 
 /** Run the child until it acknowledged KILL_AFTER_ACKS messages, then SIGKILL it. */
 function runAndKill(file: string): Promise<ChildLog> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log: ChildLog = { queued: new Map(), delivered: new Set(), signal: null, stderr: '' };
   child.stderr.on('data', (chunk: Buffer) => (log.stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout });
@@ -68,7 +71,8 @@ test('kill -9 mid-stream: nothing acknowledged is lost, nothing is half written,
   // Restart: in-flight recipients go back to pending, delivered ones never do.
   store.recover();
   const due = store.dueRecipients(Number.MAX_SAFE_INTEGER, 1_000_000);
-  for (const recipient of due) assert.ok(!log.delivered.has(recipient.recipientId), 'a delivered recipient is not due again');
+  for (const recipient of due)
+    assert.ok(!log.delivered.has(recipient.recipientId), 'a delivered recipient is not due again');
   const statuses = all.flatMap((m) => store.get(m.queueId)!.recipients);
   for (const recipient of statuses) {
     if (log.delivered.has(recipient.recipientId)) assert.equal(recipient.status, 'delivered');

@@ -29,7 +29,11 @@ function openStore(t: { after: (fn: () => void) => void }, file = tempFile()) {
   return { store, clock, file };
 }
 
-function message(queueId: string, addresses: string[], raw = Buffer.from(`Subject: ${queueId}\r\n\r\nhi\r\n`)): NewMessage {
+function message(
+  queueId: string,
+  addresses: string[],
+  raw = Buffer.from(`Subject: ${queueId}\r\n\r\nhi\r\n`),
+): NewMessage {
   return {
     queueId,
     traceId: `trace_${queueId}`,
@@ -65,10 +69,13 @@ test('enqueue is durable: reopening the file finds message, recipients, body and
   );
   assert.deepEqual(reopened.raw('q1'), raw);
   const history = reopened.history('q1');
-  assert.deepEqual(history.map((h) => [h.action, h.recipient, h.channel, h.sizeBytes]), [
-    ['E', 'bob@siroe.example', 'smtp', 4096],
-    ['E', 'carol@siroe.example', 'smtp', 4096],
-  ]);
+  assert.deepEqual(
+    history.map((h) => [h.action, h.recipient, h.channel, h.sizeBytes]),
+    [
+      ['E', 'bob@siroe.example', 'smtp', 4096],
+      ['E', 'carol@siroe.example', 'smtp', 4096],
+    ],
+  );
   assert.equal(history[0]!.status, 'from 127.0.0.1 [client.example]');
 });
 
@@ -103,7 +110,10 @@ test('a failed enqueue is never half written and does not sink its batch', async
   assert.ok(error instanceof MailError);
   assert.equal(error.code, 451);
   assert.equal(error.enhanced, '4.3.0');
-  assert.deepEqual(store.get('dup')?.recipients.map((r) => r.address), ['bob@siroe.example']);
+  assert.deepEqual(
+    store.get('dup')?.recipients.map((r) => r.address),
+    ['bob@siroe.example'],
+  );
   assert.equal(store.history('dup').length, 1);
   assert.equal(store.stats().recipients.pending, 2);
 });
@@ -130,15 +140,21 @@ test('due, claim, recover: a crash returns in-flight recipients to pending', asy
   await store.enqueue(message('q1', ['bob@siroe.example', 'carol@siroe.example']));
   await store.enqueue(message('q2', ['dave@eng.siroe.example']));
   const due = store.dueRecipients(START_AT, 10);
-  assert.deepEqual(due.map((r) => [r.queueId, r.address]), [
-    ['q1', 'bob@siroe.example'],
-    ['q1', 'carol@siroe.example'],
-    ['q2', 'dave@eng.siroe.example'],
-  ]);
+  assert.deepEqual(
+    due.map((r) => [r.queueId, r.address]),
+    [
+      ['q1', 'bob@siroe.example'],
+      ['q1', 'carol@siroe.example'],
+      ['q2', 'dave@eng.siroe.example'],
+    ],
+  );
   assert.deepEqual(store.dueRecipients(START_AT, 2).length, 2, 'limit is honoured');
   assert.equal(store.claim(due.slice(0, 2).map((r) => r.recipientId)), 2);
   assert.equal(store.claim([due[0]!.recipientId]), 0, 'an active recipient cannot be claimed twice');
-  assert.deepEqual(store.dueRecipients(START_AT, 10).map((r) => r.address), ['dave@eng.siroe.example']);
+  assert.deepEqual(
+    store.dueRecipients(START_AT, 10).map((r) => r.address),
+    ['dave@eng.siroe.example'],
+  );
   store.setRoute(due[0]!.recipientId, '{"channel":"lmtp"}');
   assert.equal(store.get('q1')?.recipients[0]?.route, '{"channel":"lmtp"}');
   assert.equal(store.get('q1')?.recipients[0]?.status, 'active');
@@ -189,17 +205,26 @@ test('expand: children keep the original address, parent is expanded, history X'
     [{ address: 'alice@siroe.example' }, { address: 'bob@siroe.example', notify: 'FAILURE' }],
     'ldap',
   );
-  assert.deepEqual(children.map((c) => [c.address, c.originalAddress, c.status]), [
-    ['alice@siroe.example', 'staff@siroe.example', 'pending'],
-    ['bob@siroe.example', 'staff@siroe.example', 'pending'],
-  ]);
+  assert.deepEqual(
+    children.map((c) => [c.address, c.originalAddress, c.status]),
+    [
+      ['alice@siroe.example', 'staff@siroe.example', 'pending'],
+      ['bob@siroe.example', 'staff@siroe.example', 'pending'],
+    ],
+  );
   assert.equal(store.get('q1')?.recipients[0]?.status, 'expanded');
-  assert.deepEqual(store.dueRecipients(START_AT, 10).map((r) => r.address), ['alice@siroe.example', 'bob@siroe.example']);
+  assert.deepEqual(
+    store.dueRecipients(START_AT, 10).map((r) => r.address),
+    ['alice@siroe.example', 'bob@siroe.example'],
+  );
   const xs = store.history('q1').filter((h) => h.action === 'X');
-  assert.deepEqual(xs.map((h) => [h.recipient, h.channel, h.status]), [
-    ['alice@siroe.example', 'ldap', 'expanded from staff@siroe.example'],
-    ['bob@siroe.example', 'ldap', 'expanded from staff@siroe.example'],
-  ]);
+  assert.deepEqual(
+    xs.map((h) => [h.recipient, h.channel, h.status]),
+    [
+      ['alice@siroe.example', 'ldap', 'expanded from staff@siroe.example'],
+      ['bob@siroe.example', 'ldap', 'expanded from staff@siroe.example'],
+    ],
+  );
   assert.throws(() => store.expand(group!.recipientId, [{ address: 'x@siroe.example' }], 'ldap'), /expanded/);
   assert.equal(store.get('q1')?.recipients.length, 3, 'a refused expansion adds nobody');
 });
@@ -216,15 +241,42 @@ test('a message is done when every recipient is final: body dropped, envelope an
   assert.deepEqual(last, { queueId: 'q1', applied: true, messageDone: true });
   const done = store.get('q1')!;
   assert.equal(done.status, 'done');
-  assert.deepEqual(done.recipients.map((r) => r.status), ['delivered', 'failed']);
+  assert.deepEqual(
+    done.recipients.map((r) => r.status),
+    ['delivered', 'failed'],
+  );
   assert.equal(store.raw('q1'), undefined);
   assert.deepEqual(store.list(), []);
-  assert.deepEqual(store.list({ includeDone: true }).map((m) => m.queueId), ['q1']);
+  assert.deepEqual(
+    store.list({ includeDone: true }).map((m) => m.queueId),
+    ['q1'],
+  );
   assert.equal(store.nextDueAt(), undefined);
   // A late report about a final recipient changes nothing.
   const late = await store.markDelivered(nobody!.recipientId, ok);
   assert.deepEqual(late, { queueId: 'q1', applied: false, messageDone: true });
   assert.equal(store.get('q1')?.recipients[1]?.status, 'failed');
+});
+
+test('a DSN is logged as B lines on the original, in the same commit as the DSN itself', async (t) => {
+  const { store } = openStore(t);
+  await store.enqueue(message('q1', ['nobody@siroe.example']));
+  const [r] = store.dueRecipients(START_AT, 10);
+  store.claim([r!.recipientId]);
+  await store.markFailed(r!.recipientId, { channel: 'lmtp', code: 550, text: '5.1.1 unknown user' });
+  const before = store.commitCount;
+  await Promise.all([
+    store.enqueue({ ...message('dsn1', ['alice@siroe.example']), sender: '', source: 'dsn' }),
+    store.recordBounce('q1', { recipients: ['nobody@siroe.example'], dsnQueueId: 'dsn1', action: 'failed' }),
+  ]);
+  assert.equal(store.commitCount, before + 1);
+  const b = store.history('q1').at(-1)!;
+  assert.deepEqual(
+    [b.action, b.channel, b.recipient, b.status],
+    ['B', 'dsn', 'nobody@siroe.example', 'failed DSN dsn1'],
+  );
+  assert.equal(store.get('dsn1')?.sender, '');
+  await assert.rejects(store.recordBounce('nope', { recipients: ['x'], dsnQueueId: 'd', action: 'failed' }), MailError);
 });
 
 test('an update for an unknown recipient rejects with a MailError', async (t) => {
@@ -239,18 +291,27 @@ test('hold excludes a message from due; release brings it back', async (t) => {
   const held = store.hold('q1', 'suspicious attachment');
   assert.equal(held?.status, 'held');
   assert.equal(held?.heldReason, 'suspicious attachment');
-  assert.deepEqual(store.dueRecipients(clock.now(), 10).map((r) => r.queueId), ['q2']);
+  assert.deepEqual(
+    store.dueRecipients(clock.now(), 10).map((r) => r.queueId),
+    ['q2'],
+  );
   assert.equal(store.hold('q1', 'again')?.heldReason, 'suspicious attachment', 'holding twice changes nothing');
   assert.equal(store.hold('nope', 'x'), undefined);
   const released = store.release('q1');
   assert.equal(released?.status, 'queued');
   assert.equal(released?.heldReason, undefined);
-  assert.deepEqual(store.dueRecipients(clock.now(), 10).map((r) => r.queueId), ['q1', 'q2']);
-  assert.deepEqual(store.history('q1').map((h) => [h.action, h.status]), [
-    ['E', 'from 127.0.0.1 [client.example]'],
-    ['H', 'suspicious attachment'],
-    ['U', 'released'],
-  ]);
+  assert.deepEqual(
+    store.dueRecipients(clock.now(), 10).map((r) => r.queueId),
+    ['q1', 'q2'],
+  );
+  assert.deepEqual(
+    store.history('q1').map((h) => [h.action, h.status]),
+    [
+      ['E', 'from 127.0.0.1 [client.example]'],
+      ['H', 'suspicious attachment'],
+      ['U', 'released'],
+    ],
+  );
 });
 
 test('a held message does not count for nextDueAt; retryNow makes a deferred recipient due', async (t) => {
@@ -258,7 +319,11 @@ test('a held message does not count for nextDueAt; retryNow makes a deferred rec
   await store.enqueue(message('q1', ['erin@example.com']));
   const [r] = store.dueRecipients(clock.now(), 10);
   store.claim([r!.recipientId]);
-  await store.markDeferred(r!.recipientId, { channel: 'smtp', text: 'no route', nextAttemptAt: clock.now() + 3_600_000 });
+  await store.markDeferred(r!.recipientId, {
+    channel: 'smtp',
+    text: 'no route',
+    nextAttemptAt: clock.now() + 3_600_000,
+  });
   store.hold('q1', 'operator');
   assert.equal(store.nextDueAt(), undefined);
   store.release('q1');
@@ -276,19 +341,25 @@ test('delete: recipients fail as deleted by operator, message done, history K', 
   await store.markDelivered(bob!.recipientId, ok);
   const deleted = store.delete('q1');
   assert.equal(deleted?.status, 'done');
-  assert.deepEqual(deleted?.recipients.map((r) => [r.status, r.lastText ?? null]), [
-    ['delivered', '2.0.0 Ok'],
-    ['failed', 'deleted by operator'],
-  ]);
+  assert.deepEqual(
+    deleted?.recipients.map((r) => [r.status, r.lastText ?? null]),
+    [
+      ['delivered', '2.0.0 Ok'],
+      ['failed', 'deleted by operator'],
+    ],
+  );
   assert.equal(store.raw('q1'), undefined);
   assert.deepEqual(store.dueRecipients(START_AT, 10), []);
   assert.equal(store.delete('q1'), undefined, 'a done message cannot be deleted again');
-  assert.deepEqual(store.history('q1').map((h) => [h.action, h.recipient]), [
-    ['E', 'bob@siroe.example'],
-    ['E', 'carol@siroe.example'],
-    ['D', 'bob@siroe.example'],
-    ['K', 'carol@siroe.example'],
-  ]);
+  assert.deepEqual(
+    store.history('q1').map((h) => [h.action, h.recipient]),
+    [
+      ['E', 'bob@siroe.example'],
+      ['E', 'carol@siroe.example'],
+      ['D', 'bob@siroe.example'],
+      ['K', 'carol@siroe.example'],
+    ],
+  );
 });
 
 test('history records every step in order, with world-clock times', async (t) => {
@@ -297,16 +368,29 @@ test('history records every step in order, with world-clock times', async (t) =>
   const [r] = store.dueRecipients(clock.now(), 10);
   store.claim([r!.recipientId]);
   clock.advance(1000);
-  await store.markDeferred(r!.recipientId, { channel: 'smtp', code: 451, text: '4.4.1 no answer', nextAttemptAt: clock.now() + 5000 });
+  await store.markDeferred(r!.recipientId, {
+    channel: 'smtp',
+    code: 451,
+    text: '4.4.1 no answer',
+    nextAttemptAt: clock.now() + 5000,
+  });
   clock.advance(5000);
   store.claim([r!.recipientId]);
-  await store.markDelivered(r!.recipientId, { channel: 'smtp', host: 'mx1.example.com', code: 250, text: '2.0.0 queued' });
+  await store.markDelivered(r!.recipientId, {
+    channel: 'smtp',
+    host: 'mx1.example.com',
+    code: 250,
+    text: '2.0.0 queued',
+  });
   const history = store.history('q1');
-  assert.deepEqual(history.map((h) => [h.action, h.at - START_AT]), [
-    ['E', 0],
-    ['Q', 1000],
-    ['D', 6000],
-  ]);
+  assert.deepEqual(
+    history.map((h) => [h.action, h.at - START_AT]),
+    [
+      ['E', 0],
+      ['Q', 1000],
+      ['D', 6000],
+    ],
+  );
   assert.equal(history[2]!.status, '250 2.0.0 queued (mx1.example.com)');
   assert.equal(store.get('q1')?.recipients[0]?.attempts, 2);
 });

@@ -5,6 +5,7 @@ import type { QueueStore } from '../../queue/queue-store.js';
 import type { QueuedMessage, QueuedRecipient } from '../../queue/types.js';
 import { parseRoute, type Route } from '../route.js';
 import type { Router } from '../router.js';
+import type { Bouncer, FailedRecipient } from '../dsn/bouncer.js';
 import type { DeliveryChannel, RecipientOutcome } from './channel.js';
 import { nextAttemptAt } from './retry-policy.js';
 
@@ -16,6 +17,7 @@ export interface MessageDeliveryOptions {
   router: Router;
   channels: Record<Route['channel'], DeliveryChannel>;
   retryScheduleMinutes: number[];
+  bouncer: Bouncer;
 }
 
 interface RoutedRecipient {
@@ -29,6 +31,9 @@ interface RoutedRecipient {
  * record every per-recipient outcome in the queue before telling the trace.
  */
 export class MessageDelivery {
+  /** Recipients that failed for good in this pass: one bounce reports them all. */
+  private readonly failed: FailedRecipient[] = [];
+
   constructor(private readonly opts: MessageDeliveryOptions) {}
 
   async run(queueId: string, recipients: QueuedRecipient[]): Promise<void> {
@@ -46,6 +51,7 @@ export class MessageDelivery {
     await Promise.all(
       [...byDestination.values()].map((group) => this.attempt(message, raw, group, `${queueId}.d${++attemptNo}`)),
     );
+    await this.opts.bouncer.bounce(queueId, raw, this.failed);
     if (this.opts.queue.get(queueId)?.status === 'done') {
       const outcome = this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed') ? 'failed' : 'delivered';
       this.emit(message, queueId, { kind: 'message.dequeued', data: { queueId, outcome } });
@@ -208,6 +214,7 @@ export class MessageDelivery {
     spanId = message.queueId,
   ): Promise<void> {
     await this.opts.queue.markFailed(recipient.recipientId, { channel, host, code, text });
+    this.failed.push({ address: recipient.address, originalAddress: recipient.originalAddress, code, text, host });
     this.emit(message, spanId, {
       kind: 'delivery.failed',
       data: { queueId: message.queueId, recipient: recipient.address, channel, host, code, text },

@@ -5,6 +5,7 @@ import type { QueuedRecipient } from '../../queue/types.js';
 import type { Route } from '../route.js';
 import type { Router } from '../router.js';
 import type { DeliveryChannel } from './channel.js';
+import type { Bouncer } from '../dsn/bouncer.js';
 import { MessageDelivery } from './message-delivery.js';
 
 export interface SchedulerOptions {
@@ -15,6 +16,7 @@ export interface SchedulerOptions {
   router: Router;
   channels: Record<Route['channel'], DeliveryChannel>;
   retryScheduleMinutes: () => number[];
+  bouncer: Bouncer;
   /** Messages being worked on at once. */
   maxInFlight?: number;
 }

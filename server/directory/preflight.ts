@@ -1,0 +1,57 @@
+import { BerCursor, decodeInteger, encodeResult } from './ber.js';
+import { parseDn } from './dn.js';
+import { ResultCode } from './result-codes.js';
+
+/**
+ * A look at each complete request before ldapjs parses it, for the cases where
+ * ldapjs would drop the connection without a word: a search whose base is not a
+ * DN (its parser throws) and a SASL bind (it cannot parse one). Here they get the
+ * answer RFC 4511 asks for. Returns that reply, or undefined to let ldapjs handle
+ * the message.
+ */
+const OP_BIND_REQUEST = 0x60;
+const OP_BIND_RESPONSE = 0x61;
+const OP_SEARCH_REQUEST = 0x63;
+const OP_SEARCH_DONE = 0x65;
+const SIMPLE_AUTH_TAG = 0x80;
+
+export function preflight(message: Buffer): Buffer | undefined {
+  try {
+    const fields = new BerCursor(message).next().cursor;
+    const messageId = decodeInteger(fields.next().content);
+    const op = fields.next();
+    if (op.tag === OP_SEARCH_REQUEST) return checkSearchBase(messageId, op.cursor);
+    if (op.tag === OP_BIND_REQUEST) return checkBindMethod(messageId, op.cursor);
+  } catch {
+    // Malformed beyond what we peek at: ldapjs's parser fails on it and the
+    // connection guard answers with a Notice of Disconnection.
+  }
+  return undefined;
+}
+
+function checkSearchBase(messageId: number, request: BerCursor): Buffer | undefined {
+  const base = request.next().content.toString('utf8');
+  try {
+    parseDn(base);
+    return undefined;
+  } catch (err) {
+    return encodeResult({
+      messageId,
+      responseTag: OP_SEARCH_DONE,
+      resultCode: ResultCode.invalidDnSyntax,
+      diagnosticMessage: (err as Error).message,
+    });
+  }
+}
+
+function checkBindMethod(messageId: number, request: BerCursor): Buffer | undefined {
+  request.next(); // version
+  request.next(); // name
+  if (request.next().tag === SIMPLE_AUTH_TAG) return undefined;
+  return encodeResult({
+    messageId,
+    responseTag: OP_BIND_RESPONSE,
+    resultCode: ResultCode.authMethodNotSupported,
+    diagnosticMessage: 'only simple bind is supported',
+  });
+}

@@ -1,0 +1,95 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import { createCounter } from '../../core/ids.js';
+import { SmtpConnection } from './session.js';
+import { SessionInfo } from './session-info.js';
+import { SessionTrace } from './session-trace.js';
+import type { SmtpServerOptions } from './types.js';
+
+/** After "421 Service shutting down", how long a client may take to hang up. */
+const SHUTDOWN_GRACE_MS = 500;
+
+/**
+ * An SMTP or LMTP listener. It speaks the protocol and nothing else: every decision
+ * about senders, recipients and messages is made by the injected hooks.
+ */
+export class SmtpServer {
+  private readonly server: Server;
+  private readonly connections = new Set<SmtpConnection>();
+  private readonly nextSessionId: () => string;
+  private readonly tlsContext?: SecureContext;
+  private readonly drained: Array<() => void> = [];
+
+  constructor(private readonly options: SmtpServerOptions) {
+    this.nextSessionId = createCounter(options.protocol);
+    if (options.tls) this.tlsContext = createSecureContext({ key: options.tls.key, cert: options.tls.cert });
+    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  /** Stops listening, tells open sessions 421, and resolves when every socket is gone. */
+  async close(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const connection of this.connections) connection.shutdown();
+    const grace = setTimeout(() => {
+      for (const connection of this.connections) connection.destroy();
+    }, SHUTDOWN_GRACE_MS);
+    grace.unref();
+    await this.allClosed();
+    clearTimeout(grace);
+    await stopped;
+  }
+
+  private accept(socket: Socket): void {
+    const { options } = this;
+    const remoteAddress = socket.remoteAddress;
+    if (!remoteAddress) {
+      // Already gone between accept and now.
+      socket.destroy();
+      return;
+    }
+    const info = new SessionInfo(
+      this.nextSessionId(),
+      options.protocol,
+      remoteAddress,
+      socket.remotePort ?? 0,
+      socket.localPort ?? 0,
+      options.mode === 'lmtp',
+    );
+    const trace = new SessionTrace(options.tracer, options.node, info.id, options.protocol, options.traceCommands !== false);
+    const connection = new SmtpConnection(socket, {
+      options,
+      info,
+      trace,
+      tlsContext: this.tlsContext,
+      onClosed: (c) => this.forget(c),
+    });
+    this.connections.add(connection);
+    void connection.start();
+  }
+
+  private forget(connection: SmtpConnection): void {
+    this.connections.delete(connection);
+    if (this.connections.size === 0) for (const resolve of this.drained.splice(0)) resolve();
+  }
+
+  private allClosed(): Promise<void> {
+    if (this.connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+}
