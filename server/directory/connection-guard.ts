@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { encodeResult, readHeader } from './ber.js';
-import { preflight } from './preflight.js';
+import { preflight, type DnCheck } from './preflight.js';
 import { ResultCode } from './result-codes.js';
 
 /**
@@ -79,7 +79,12 @@ interface LdapjsSocket extends Socket {
  * Hand a new socket to ldapjs behind our limits: ldapjs's own 'data' listener is
  * wrapped so it only ever sees whole messages of acceptable size.
  */
-export function guardConnection(socket: Socket, limits: ConnectionLimits, attach: (socket: Socket) => void): void {
+export function guardConnection(
+  socket: Socket,
+  limits: ConnectionLimits,
+  attach: (socket: Socket) => void,
+  checkDn?: DnCheck,
+): void {
   socket.setTimeout(limits.idleTimeoutMs);
   attach(socket);
   const ldapjsListeners = socket.listeners('data') as ((chunk: Buffer) => void)[];
@@ -104,12 +109,15 @@ export function guardConnection(socket: Socket, limits: ConnectionLimits, attach
   socket.on('data', (chunk: Buffer) => {
     if (refused) return;
     const { messages, problem } = framer.push(chunk);
+    // Replies to all the requests of one chunk leave in one write (handlers are synchronous).
+    socket.cork();
     for (const message of messages) {
-      if (refused) return;
-      const reply = preflight(message);
+      if (refused) break;
+      const reply = preflight(message, checkDn);
       if (reply) socket.write(reply);
       else deliver(message);
     }
+    socket.uncork();
     if (problem) refuse(problem);
     if (socket.writableLength > limits.replyBacklogBytes && !socket.isPaused()) {
       socket.pause();

@@ -2,7 +2,6 @@ import type { Socket, Server as NetServer } from 'node:net';
 import ldapjs from 'ldapjs';
 import type { FilterNode } from './filter.js';
 import type { SearchScope } from './tree.js';
-import type { ResultAttribute } from './search-operation.js';
 
 /**
  * The only place that knows ldapjs 3's shapes. @types/ldapjs describes v2, so the
@@ -50,8 +49,6 @@ export interface LdapjsResponse {
   matchedDN: string;
   diagnosticMessage: string;
   end(status?: number): void;
-  send(entry: unknown): void;
-  createSearchEntry(entry: { objectName: string; attributes: ResultAttribute[] }): unknown;
 }
 
 export type LdapjsHandler<R> = (req: R, res: LdapjsResponse, next: () => void) => void;

@@ -15,12 +15,15 @@ const OP_SEARCH_REQUEST = 0x63;
 const OP_SEARCH_DONE = 0x65;
 const SIMPLE_AUTH_TAG = 0x80;
 
-export function preflight(message: Buffer): Buffer | undefined {
+/** Throws when `dn` is not a valid DN (the server passes its cached normalizer). */
+export type DnCheck = (dn: string) => unknown;
+
+export function preflight(message: Buffer, checkDn: DnCheck = parseDn): Buffer | undefined {
   try {
     const fields = new BerCursor(message).next().cursor;
     const messageId = decodeInteger(fields.next().content);
     const op = fields.next();
-    if (op.tag === OP_SEARCH_REQUEST) return checkSearchBase(messageId, op.cursor);
+    if (op.tag === OP_SEARCH_REQUEST) return checkSearchBase(messageId, op.cursor, checkDn);
     if (op.tag === OP_BIND_REQUEST) return checkBindMethod(messageId, op.cursor);
   } catch {
     // Malformed beyond what we peek at: ldapjs's parser fails on it and the
@@ -29,10 +32,10 @@ export function preflight(message: Buffer): Buffer | undefined {
   return undefined;
 }
 
-function checkSearchBase(messageId: number, request: BerCursor): Buffer | undefined {
+function checkSearchBase(messageId: number, request: BerCursor, checkDn: DnCheck): Buffer | undefined {
   const base = request.next().content.toString('utf8');
   try {
-    parseDn(base);
+    checkDn(base);
     return undefined;
   } catch (err) {
     return encodeResult({

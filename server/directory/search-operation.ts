@@ -1,4 +1,3 @@
-import { normalizeDn } from './dn.js';
 import { attributeKey, matchFilter, type FilterNode } from './filter.js';
 import { ResultCode } from './result-codes.js';
 import { indexEntry, type DirectoryTree, type IndexedEntry, type SearchScope } from './tree.js';
@@ -44,7 +43,7 @@ export const SERVER_SIZE_LIMIT = 1000;
 export function runSearch(tree: DirectoryTree, rootDse: IndexedEntry, input: SearchInput): SearchOutcome {
   let baseNormDn: string;
   try {
-    baseNormDn = normalizeDn(input.base);
+    baseNormDn = tree.normalize(input.base);
   } catch (err) {
     return { status: ResultCode.invalidDnSyntax, message: (err as Error).message, entries: [] };
   }

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { WorldSpec } from '../api/world-spec.js';
+import { encodeSearchEntry } from './ber.js';
 import { checkSimpleBind } from './bind-operation.js';
 import { DEFAULT_LIMITS, guardConnection, type ConnectionLimits } from './connection-guard.js';
 import { buildDirectoryEntries } from './entries.js';
@@ -76,7 +77,7 @@ export class DirectoryServer {
   private accept(socket: Socket, limits: ConnectionLimits): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    guardConnection(socket, limits, (s) => this.ldap.newConnection(s));
+    guardConnection(socket, limits, (s) => this.ldap.newConnection(s), (dn) => this.tree.normalize(dn));
   }
 
   private mountHandlers(): void {
@@ -116,8 +117,10 @@ export class DirectoryServer {
       typesOnly: req.typesOnly,
       boundNormDn: this.identities.get(req.connection),
     });
+    // Entries are encoded here rather than through ldapjs's SearchEntry objects,
+    // which parse the DN again and build a log record (unused) for every entry.
     for (const entry of outcome.entries) {
-      res.send(res.createSearchEntry({ objectName: entry.dn, attributes: entry.attributes }));
+      req.connection.write(encodeSearchEntry(req.messageId, entry.dn, entry.attributes));
     }
     if (outcome.matchedDn) res.matchedDN = outcome.matchedDn;
     if (outcome.message) res.diagnosticMessage = outcome.message;

@@ -1,4 +1,4 @@
-import { normalizeRdns, parseDn } from './dn.js';
+import { normalizeDn, normalizeRdns, parseDn } from './dn.js';
 import { attributeKey, isMatchable, matchFilter, matchKey, type FilterNode, type MatchableEntry } from './filter.js';
 import type { DirectoryEntry } from './types.js';
 
@@ -9,6 +9,8 @@ import type { DirectoryEntry } from './types.js';
  * value index instead of scanning every entry, so a lookup costs the same with
  * four users or forty thousand.
  */
+
+const NORMALIZED_CACHE_SIZE = 1024;
 
 export type SearchScope = 'base' | 'one' | 'sub';
 
@@ -34,11 +36,26 @@ export class DirectoryTree {
   private readonly children = new Map<string, IndexedEntry[]>();
   private readonly valueIndex = new Map<string, Map<string, IndexedEntry[]>>();
   private readonly ordered: IndexedEntry[] = [];
+  private readonly normalized = new Map<string, string>();
   /** Entries whose parent is not in the tree: the naming contexts (suffixes). */
   readonly namingContexts: IndexedEntry[] = [];
 
   constructor(entries: DirectoryEntry[]) {
     for (const entry of entries) this.insert(entry);
+  }
+
+  /**
+   * normalizeDn with a small memory: clients ask with the same few bases over and
+   * over, and parsing them again was a visible share of a lookup's time.
+   */
+  normalize(dn: string): string {
+    let norm = this.normalized.get(dn);
+    if (norm === undefined) {
+      norm = normalizeDn(dn);
+      if (this.normalized.size >= NORMALIZED_CACHE_SIZE) this.normalized.clear();
+      this.normalized.set(dn, norm);
+    }
+    return norm;
   }
 
   get(normDn: string): IndexedEntry | undefined {

@@ -47,7 +47,9 @@ export class ControlServer {
     this.staticFiles = new StaticFiles(opts.staticDir);
     this.streamOptions = { ...DEFAULT_STREAM_OPTIONS, ...opts.stream };
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(req, socket, head),
+    );
   }
 
   listen(port: number): Promise<number> {

@@ -78,7 +78,10 @@ function matchSegments(pattern: string[], segments: string[]): Record<string, st
  */
 export function decodeSegments(pathname: string): string[] | undefined {
   try {
-    return pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
+    return pathname
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
   } catch {
     return undefined;
   }

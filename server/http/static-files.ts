@@ -56,7 +56,13 @@ export class StaticFiles {
       return undefined;
     }
     if (!stat.isFile()) return undefined;
-    return { kind: 'file', status: 200, filePath: candidate, sizeBytes: stat.size, contentType: contentTypeFor(candidate) };
+    return {
+      kind: 'file',
+      status: 200,
+      filePath: candidate,
+      sizeBytes: stat.size,
+      contentType: contentTypeFor(candidate),
+    };
   }
 }
 

@@ -133,7 +133,7 @@ export class TraceStream {
     this.flushImmediate = undefined;
     if (this.phase !== 'live') return;
     this.lastFlushAtMs = Date.now();
-    // mutant
+    this.fillGapBeforePending();
     const events = this.pending;
     this.pending = [];
     for (let i = 0; i < events.length; i += this.options.batchSize) {

@@ -9,26 +9,41 @@ import type { FolderInfo } from './types.js';
  * Each runs inside the caller's transaction and returns the changes it made.
  */
 
+function toFolderInfo(
+  row: FolderRow,
+  counts: { messages: number; unseen: number } | undefined,
+  subscribed: boolean,
+): FolderInfo {
+  const info: FolderInfo = {
+    name: row.name,
+    uidValidity: row.uid_validity,
+    uidNext: row.uid_next,
+    highestModseq: row.highest_modseq,
+    messages: counts?.messages ?? 0,
+    unseen: counts?.unseen ?? 0,
+    subscribed,
+  };
+  if (row.special_use) info.specialUse = row.special_use;
+  return info;
+}
+
 export function listFolders(ctx: StoreContext, user: UserRow): FolderInfo[] {
   const counts = new Map(ctx.sql.folderCounts.all(user.id).map((c) => [c.folder_id, c]));
   const subscribed = new Set(ctx.sql.subscriptionsOfUser.all(user.id).map((s) => s.name));
-  const infos = ctx.sql.foldersOfUser.all(user.id).map((row): FolderInfo => {
-    const info: FolderInfo = {
-      name: row.name,
-      uidValidity: row.uid_validity,
-      uidNext: row.uid_next,
-      highestModseq: row.highest_modseq,
-      messages: counts.get(row.id)?.messages ?? 0,
-      unseen: counts.get(row.id)?.unseen ?? 0,
-      subscribed: subscribed.has(row.name),
-    };
-    if (row.special_use) info.specialUse = row.special_use;
-    return info;
-  });
-  // INBOX first, as every client shows it; the rest in code-point order (which keeps a parent before its children).
+  const infos = ctx.sql.foldersOfUser
+    .all(user.id)
+    .map((row) => toFolderInfo(row, counts.get(row.id), subscribed.has(row.name)));
+  // INBOX first, as every client shows it; the rest in code-point order (a parent before its children).
   return infos.sort((a, b) =>
     a.name === INBOX ? -1 : b.name === INBOX ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
+}
+
+/** One folder's status (IMAP SELECT / STATUS) without counting the user's other folders. */
+export function folderInfo(ctx: StoreContext, user: UserRow, name: string): FolderInfo {
+  const row = requireFolder(ctx, user, name);
+  const subscribed = ctx.sql.isSubscribed.get(user.id, row.name) !== undefined;
+  return toFolderInfo(row, ctx.sql.folderCount.get(row.id), subscribed);
 }
 
 /** RFC 3501 CREATE: superior names that are needed are created too. */

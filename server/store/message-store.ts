@@ -9,6 +9,7 @@ import { parseHeaderSummary } from './headers.js';
 import * as messageOps from './message-ops.js';
 import { configure, migrate } from './schema.js';
 import { prepareStatements } from './statements.js';
+import { StoreEvents } from './store-events.js';
 import { cannot, storageError, storeClosed, tooBig } from './store-error.js';
 import type {
   AppendResult,
@@ -38,6 +39,9 @@ export interface MessageStoreOptions {
 
 const DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
 
+const toUids = (mapping: UidMapping[]) => mapping.map((m) => m.toUid);
+const fromUids = (mapping: UidMapping[]) => mapping.map((m) => m.fromUid);
+
 /**
  * The mailboxes of one store host in one SQLite file (WAL, synchronous=FULL).
  * Deliveries are group-committed (see delivery.ts); every other write is its own
@@ -48,8 +52,7 @@ export class MessageStore {
   readonly host: string;
   private readonly ctx: StoreContext;
   private readonly batcher: DeliveryBatcher;
-  private readonly listeners = new Set<StoreChangeListener>();
-  private readonly tracer: Tracer | undefined;
+  private readonly events: StoreEvents;
   private readonly maxMessageBytes: number;
   private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
@@ -67,7 +70,7 @@ export class MessageStore {
 
   private constructor(db: Database.Database, opts: MessageStoreOptions) {
     this.host = opts.host;
-    this.tracer = opts.tracer;
+    this.events = new StoreEvents(opts.host, opts.tracer);
     this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.ctx = { db, sql: prepareStatements(db), clock: opts.clock };
     this.batcher = new DeliveryBatcher(this.ctx, (outcomes) => this.afterDeliveries(outcomes));
@@ -131,10 +134,7 @@ export class MessageStore {
 
   /** One folder's status (IMAP SELECT/STATUS); StoreError NONEXISTENT when missing. */
   folderInfo(address: string, folder: string): FolderInfo {
-    return this.read(() => {
-      const name = requireFolder(this.ctx, requireUser(this.ctx, address), folder).name;
-      return folderOps.listFolders(this.ctx, requireUser(this.ctx, address)).find((f) => f.name === name)!;
-    });
+    return this.read(() => folderOps.folderInfo(this.ctx, requireUser(this.ctx, address), folder));
   }
 
   createFolder(address: string, name: string, opts: { specialUse?: string } = {}): FolderInfo {
@@ -237,10 +237,11 @@ export class MessageStore {
         changes: this.changeOf(address, row.name, 'exists', [uid]),
       };
     });
-    this.traceStored({
+    const { folder: stored, uid } = result;
+    this.events.stored({
       address: this.owner(address),
-      folder: result.folder,
-      uid: result.uid,
+      folder: stored,
+      uid,
       sizeBytes: raw.length,
       messageId: header.messageId,
       duplicate: false,
@@ -260,8 +261,7 @@ export class MessageStore {
 
   /** For IDLE and the UI: called after the commit of every change. Returns the unsubscribe. */
   onChange(listener: StoreChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.onChange(listener);
   }
 
   /** Writes what is still queued, then closes the file (WAL is checkpointed by SQLite). */
@@ -279,21 +279,8 @@ export class MessageStore {
       const to = this.folderRow(address, toFolder);
       if (move && from.id === to.id) throw cannot('Cannot move messages to the folder they are in');
       const mapping = (move ? messageOps.moveMessages : messageOps.copyMessages)(this.ctx, from, uids, to);
-      const changes = this.changeOf(
-        address,
-        to.name,
-        'exists',
-        mapping.map((m) => m.toUid),
-      );
-      if (move)
-        changes.push(
-          ...this.changeOf(
-            address,
-            from.name,
-            'expunge',
-            mapping.map((m) => m.fromUid),
-          ),
-        );
+      const changes = this.changeOf(address, to.name, 'exists', toUids(mapping));
+      if (move) changes.push(...this.changeOf(address, from.name, 'expunge', fromUids(mapping)));
       return { value: mapping, changes };
     });
   }
@@ -337,61 +324,20 @@ export class MessageStore {
       throw storageError(err);
     }
     const { value, changes } = Array.isArray(outcome) ? { value: undefined as T, changes: outcome } : outcome;
-    this.notify(changes);
+    this.events.notify(changes);
     return value;
   }
 
-  private notify(changes: Changes): void {
-    for (const change of changes) {
-      for (const listener of this.listeners) {
-        try {
-          listener(change);
-        } catch {
-          // A broken listener (a dropped IDLE session) must not undo or block a committed change.
-        }
-      }
-    }
-  }
-
   private afterDeliveries(outcomes: DeliveryOutcome[]): void {
-    this.notify(existsChanges(outcomes));
+    this.events.notify(existsChanges(outcomes));
     for (const { item, result, address } of outcomes) {
       if (!result || !address) continue;
-      const { traceId, spanId, parentSpanId } = item.input;
-      this.traceStored(
-        {
-          address,
-          folder: result.folder,
-          uid: result.uid,
-          sizeBytes: item.input.raw.length,
-          messageId: result.messageId,
-          duplicate: result.duplicate,
-        },
+      const { raw, traceId, spanId, parentSpanId } = item.input;
+      const { folder, uid, messageId, duplicate } = result;
+      this.events.stored(
+        { address, folder, uid, sizeBytes: raw.length, messageId, duplicate },
         { traceId, spanId, parentSpanId },
       );
     }
-  }
-
-  private traceStored(
-    data: {
-      address: string;
-      folder: string;
-      uid: number;
-      sizeBytes: number;
-      messageId: string | undefined;
-      duplicate: boolean;
-    },
-    ids: { traceId?: string; spanId?: string; parentSpanId?: string } = {},
-  ): void {
-    if (!this.tracer) return;
-    const { messageId, ...rest } = data;
-    this.tracer.emit({
-      kind: 'mailbox.stored',
-      node: this.host,
-      ...(ids.traceId !== undefined && { traceId: ids.traceId }),
-      ...(ids.spanId !== undefined && { spanId: ids.spanId }),
-      ...(ids.parentSpanId !== undefined && { parentSpanId: ids.parentSpanId }),
-      data: messageId !== undefined ? { ...rest, messageId } : rest,
-    });
   }
 }

@@ -106,8 +106,11 @@ function folderStatements(db: Db) {
     ),
     claimRecent: db.prepare<[number]>('UPDATE folders SET recent_uid_floor = uid_next WHERE id = ?'),
     folderCounts: db.prepare<[number], { folder_id: number; messages: number; unseen: number }>(
-      'SELECT m.folder_id, count(*) AS messages, total(m.seen = 0) AS unseen FROM messages m ' +
+      'SELECT m.folder_id, count(*) AS messages, sum(m.seen = 0) AS unseen FROM messages m ' +
         'JOIN folders f ON f.id = m.folder_id WHERE f.user_id = ? GROUP BY m.folder_id',
+    ),
+    folderCount: db.prepare<[number], { messages: number; unseen: number }>(
+      'SELECT count(*) AS messages, coalesce(sum(seen = 0), 0) AS unseen FROM messages WHERE folder_id = ?',
     ),
   };
 }
@@ -116,6 +119,9 @@ function subscriptionStatements(db: Db) {
   return {
     subscriptionsOfUser: db.prepare<[number], { name: string }>(
       'SELECT name FROM subscriptions WHERE user_id = ? ORDER BY name',
+    ),
+    isSubscribed: db.prepare<[number, string], { name: string }>(
+      'SELECT name FROM subscriptions WHERE user_id = ? AND name = ?',
     ),
     subscribe: db.prepare<[number, string]>('INSERT OR IGNORE INTO subscriptions (user_id, name) VALUES (?, ?)'),
     unsubscribe: db.prepare<[number, string]>('DELETE FROM subscriptions WHERE user_id = ? AND name = ?'),

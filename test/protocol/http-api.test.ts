@@ -30,13 +30,33 @@ function fakeWorld() {
     /** Simulates a store that commits later than it tells subscribers. */
     storedUpTo?: number;
   } = {};
-  const queue = new Map<string, QueuedMessage>([['q1', queued('q1')], ['q2', queued('q2')]]);
+  const queue = new Map<string, QueuedMessage>([
+    ['q1', queued('q1')],
+    ['q2', queued('q2')],
+  ]);
   const history: HistoryRecord[] = [
-    { queueId: 'q1', at: START_AT, action: 'E', channel: 'tcp_local', sender: 'alice@siroe.example', recipient: 'erin@example.com', sizeBytes: 120, status: '' },
+    {
+      queueId: 'q1',
+      at: START_AT,
+      action: 'E',
+      channel: 'tcp_local',
+      sender: 'alice@siroe.example',
+      recipient: 'erin@example.com',
+      sizeBytes: 120,
+      status: '',
+    },
   ];
   const raw = Buffer.from('From: alice@siroe.example\r\nSubject: hi\r\n\r\n<script>x</script>\r\n');
   const inbox: MailboxMessageView[] = [
-    { uid: 1, subject: 'hi', from: 'alice@siroe.example', to: 'bob@siroe.example', sizeBytes: raw.length, flags: ['\\Seen'], internalDate: START_AT },
+    {
+      uid: 1,
+      subject: 'hi',
+      from: 'alice@siroe.example',
+      to: 'bob@siroe.example',
+      sizeBytes: raw.length,
+      flags: ['\\Seen'],
+      internalDate: START_AT,
+    },
   ];
   const mailboxes = new Map<string, MailboxMessageView[]>([
     ['bob@siroe.example|INBOX', inbox],
@@ -46,8 +66,17 @@ function fakeWorld() {
     name: 'siroe',
     clock: { mode: 'stepped', now: START_AT },
     hosts: [
-      { name: 'mta.siroe.example', role: 'mta', label: '<b>MTA</b>', services: [{ protocol: 'smtp', port: 2525, address: '127.0.0.1' }] },
-      { name: 'ldap.siroe.example', role: 'directory', services: [{ protocol: 'ldap', port: 1389, address: '127.0.0.1' }] },
+      {
+        name: 'mta.siroe.example',
+        role: 'mta',
+        label: '<b>MTA</b>',
+        services: [{ protocol: 'smtp', port: 2525, address: '127.0.0.1' }],
+      },
+      {
+        name: 'ldap.siroe.example',
+        role: 'directory',
+        services: [{ protocol: 'ldap', port: 1389, address: '127.0.0.1' }],
+      },
     ],
     links: [{ from: 'mta.siroe.example', to: 'ldap.siroe.example', protocol: 'ldap' }],
   };
@@ -94,31 +123,50 @@ function fakeWorld() {
     },
   };
   const emit = (args = '') =>
-    tracer.emit({ kind: 'smtp.command', node: 'mta.siroe.example', data: { sessionId: 's1', protocol: 'smtp', verb: 'NOOP', args } });
+    tracer.emit({
+      kind: 'smtp.command',
+      node: 'mta.siroe.example',
+      data: { sessionId: 's1', protocol: 'smtp', verb: 'NOOP', args },
+    });
   return { facade, tracer, stored, hooks, clock, raw, emit, listeners: () => listenerCount };
 }
 
 function queued(queueId: string): QueuedMessage {
   return {
-    queueId, traceId: `msg_${queueId}`, sender: 'alice@siroe.example', sizeBytes: 120, source: 'submission',
-    origin: '127.0.0.1', receivedAt: START_AT, status: 'queued', recipients: [],
+    queueId,
+    traceId: `msg_${queueId}`,
+    sender: 'alice@siroe.example',
+    sizeBytes: 120,
+    source: 'submission',
+    origin: '127.0.0.1',
+    receivedAt: START_AT,
+    status: 'queued',
+    recipients: [],
   };
 }
 
-type Lab = Awaited<ReturnType<typeof startLab>>;
-
 async function startLab(t: TestContext, extra: Partial<ControlServerOptions> = {}) {
   const world = fakeWorld();
-  const server = new ControlServer({ facade: world.facade, token: TOKEN, bindAddress: '127.0.0.1', node: 'web.siroe.example', ...extra });
+  const server = new ControlServer({
+    facade: world.facade,
+    token: TOKEN,
+    bindAddress: '127.0.0.1',
+    node: 'web.siroe.example',
+    ...extra,
+  });
   const port = await server.listen(0);
   t.after(() => server.close());
   const send = (method: string, target: string, headers: Record<string, string> = {}, body?: string | Buffer) =>
     rawRequest(port, method, target, { host: `127.0.0.1:${port}`, ...headers }, body);
   const auth = { authorization: `Bearer ${TOKEN}` };
   return {
-    world, server, port, send,
+    world,
+    server,
+    port,
+    send,
     get: (target: string, headers: Record<string, string> = auth) => send('GET', target, headers),
-    post: (target: string, body?: string | Buffer, headers: Record<string, string> = auth) => send('POST', target, headers, body),
+    post: (target: string, body?: string | Buffer, headers: Record<string, string> = auth) =>
+      send('POST', target, headers, body),
     wsUrl: (query: string) => `ws://127.0.0.1:${port}/api/trace/stream?${query}`,
   };
 }
@@ -131,7 +179,13 @@ interface RawResponse {
 }
 
 /** http.request rather than fetch: it lets a test set any Host header. */
-function rawRequest(port: number, method: string, target: string, headers: Record<string, string>, body?: string | Buffer): Promise<RawResponse> {
+function rawRequest(
+  port: number,
+  method: string,
+  target: string,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path: target, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -152,7 +206,10 @@ function assertSecurityHeaders(r: RawResponse): void {
   assert.equal(r.headers['cache-control'], 'no-store');
   assert.equal(r.headers['x-content-type-options'], 'nosniff');
   assert.equal(r.headers['referrer-policy'], 'no-referrer');
-  assert.equal(Object.keys(r.headers).some((h) => h.startsWith('access-control-')), false);
+  assert.equal(
+    Object.keys(r.headers).some((h) => h.startsWith('access-control-')),
+    false,
+  );
 }
 
 function tempDir(t: TestContext): string {
@@ -191,9 +248,15 @@ describe('control API routes', () => {
     assert.equal((jsonOf(world) as WorldView).hosts[0]!.name, 'mta.siroe.example');
     assert.deepEqual(jsonOf(await lab.get('/api/health')), { ok: true });
     const all = jsonOf(await lab.get('/api/trace')) as TraceEvent[];
-    assert.deepEqual(all.map((e) => e.seq), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      all.map((e) => e.seq),
+      [1, 2, 3, 4, 5, 6],
+    );
     const page = jsonOf(await lab.get('/api/trace?since=2&limit=3')) as TraceEvent[];
-    assert.deepEqual(page.map((e) => e.seq), [3, 4, 5]);
+    assert.deepEqual(
+      page.map((e) => e.seq),
+      [3, 4, 5],
+    );
     assert.equal(page[0]!.kind, 'smtp.command');
     for (const bad of ['since=-1', 'since=abc', 'limit=0', 'limit=1.5']) {
       const r = await lab.get(`/api/trace?${bad}`);
@@ -215,7 +278,10 @@ describe('control API routes', () => {
   test('queue listing, detail and actions', async (t) => {
     const lab = await startLab(t);
     const list = jsonOf(await lab.get('/api/queue')) as QueuedMessage[];
-    assert.deepEqual(list.map((m) => m.queueId), ['q1', 'q2']);
+    assert.deepEqual(
+      list.map((m) => m.queueId),
+      ['q1', 'q2'],
+    );
     const detail = jsonOf(await lab.get('/api/queue/q1')) as { message: QueuedMessage; history: HistoryRecord[] };
     assert.equal(detail.message.queueId, 'q1');
     assert.equal(detail.history[0]!.action, 'E');
@@ -276,7 +342,10 @@ describe('control API routes', () => {
       ['{"mode":', /malformed JSON/],
     ];
     for (const [body, message] of bad) {
-      const r = await lab.post('/api/clock', body, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' });
+      const r = await lab.post('/api/clock', body, {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+      });
       assert.equal(r.status, 400, body);
       assert.match((jsonOf(r) as { error: string }).error, message, body);
     }
@@ -315,13 +384,20 @@ describe('control API routes', () => {
   test('a chunked body over 1 MiB is refused with 413', async (t) => {
     const lab = await startLab(t);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request({
-        host: '127.0.0.1', port: lab.port, method: 'POST', path: '/api/clock', agent: false,
-        headers: { host: `127.0.0.1:${lab.port}`, authorization: `Bearer ${TOKEN}`, 'transfer-encoding': 'chunked' },
-      }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: lab.port,
+          method: 'POST',
+          path: '/api/clock',
+          agent: false,
+          headers: { host: `127.0.0.1:${lab.port}`, authorization: `Bearer ${TOKEN}`, 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       for (let i = 0; i < 24; i++) req.write(chunk);
@@ -361,7 +437,10 @@ describe('control API security', () => {
     assert.equal((await lab.get('/api/world', { ...auth, origin: 'http://evil.example' })).status, 403);
     assert.equal((await lab.get('/api/world', { ...auth, origin: 'null' })).status, 403);
     assert.equal((await lab.get('/api/world', { ...auth, origin: `https://127.0.0.1:${lab.port}` })).status, 403);
-    assert.equal((await lab.post('/api/queue/q1/hold', undefined, { ...auth, origin: 'http://evil.example' })).status, 403);
+    assert.equal(
+      (await lab.post('/api/queue/q1/hold', undefined, { ...auth, origin: 'http://evil.example' })).status,
+      403,
+    );
     assert.equal(lab.world.facade.queue()[0]!.status, 'queued');
     const own = await lab.get('/api/world', { ...auth, origin: `http://localhost:${lab.port}` });
     assert.equal(own.status, 200);
@@ -416,7 +495,14 @@ describe('static files and status page', () => {
     assertSecurityHeaders(app);
     assert.equal((await lab.get('/robots.txt', {})).status, 401);
     assert.equal((await lab.get(`/robots.txt?token=${TOKEN}`, {})).status, 200);
-    for (const escape of ['/assets/..%2F..%2Fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/assets/../../secret.txt', '/assets/link.txt', '/assets/..%5C..%5Csecret.txt', '/assets/%00']) {
+    for (const escape of [
+      '/assets/..%2F..%2Fsecret.txt',
+      '/assets/%2e%2e/%2e%2e/secret.txt',
+      '/assets/../../secret.txt',
+      '/assets/link.txt',
+      '/assets/..%5C..%5Csecret.txt',
+      '/assets/%00',
+    ]) {
       const r = await lab.get(`${escape}${escape.includes('?') ? '&' : '?'}token=${TOKEN}`, {});
       assert.notEqual(r.status, 200, escape);
       assert.doesNotMatch(r.text, /secret/, escape);
@@ -469,42 +555,50 @@ function closeOf(ws: WebSocket): Promise<number> {
   return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
 }
 
+/** WebSocket tests wait on events, never on timers; the timeout turns a lost event into a failure, not a hang. */
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('trace WebSocket stream', () => {
-  test('backlog then live, with no gap and no duplicate while events arrive during the connect', { timeout: 20_000 }, async (t) => {
-    const lab = await startLab(t);
-    for (let i = 0; i < 2500; i++) lab.world.emit();
-    // Adversarial timing: an event lands right after the subscription and after every store read.
-    lab.world.hooks.afterSubscribe = () => lab.world.emit('after subscribe');
-    lab.world.hooks.afterTraceSince = () => lab.world.emit('after read');
-    const ws = new WebSocket(lab.wsUrl(`token=${TOKEN}`));
-    t.after(() => ws.terminate());
-    const got = collect(ws);
-    let emitting = true;
-    const pump = () => {
-      if (!emitting) return;
-      lab.world.emit('during connect');
-      setImmediate(pump);
-    };
-    pump();
-    await opened(ws);
-    await got.until(() => got.seqs.length >= 2600);
-    emitting = false;
-    lab.world.hooks.afterTraceSince = undefined;
-    const lastBefore = lab.world.tracer.lastSeq();
-    await got.until(() => got.seqs.at(-1) === lastBefore);
-    assert.deepEqual(got.seqs, range(1, lastBefore));
-    assert.ok(got.batches[0]!.length === 1000, 'the backlog goes out in pages');
-    // A burst in one tick is coalesced into few messages.
-    const batchesBefore = got.batches.length;
-    for (let i = 0; i < 300; i++) lab.world.emit('burst');
-    await got.until(() => got.seqs.at(-1) === lastBefore + 300);
-    assert.deepEqual(got.seqs, range(1, lastBefore + 300));
-    assert.ok(got.batches.length - batchesBefore <= 2, `burst sent in ${got.batches.length - batchesBefore} messages`);
-  });
+  test(
+    'backlog then live, with no gap and no duplicate while events arrive during the connect',
+    { timeout: 20_000 },
+    async (t) => {
+      const lab = await startLab(t);
+      for (let i = 0; i < 2500; i++) lab.world.emit();
+      // Adversarial timing: an event lands right after the subscription and after every store read.
+      lab.world.hooks.afterSubscribe = () => lab.world.emit('after subscribe');
+      lab.world.hooks.afterTraceSince = () => lab.world.emit('after read');
+      const ws = new WebSocket(lab.wsUrl(`token=${TOKEN}`));
+      t.after(() => ws.terminate());
+      const got = collect(ws);
+      let emitting = true;
+      const pump = () => {
+        if (!emitting) return;
+        lab.world.emit('during connect');
+        setImmediate(pump);
+      };
+      pump();
+      await opened(ws);
+      await got.until(() => got.seqs.length >= 2600);
+      emitting = false;
+      lab.world.hooks.afterTraceSince = undefined;
+      const lastBefore = lab.world.tracer.lastSeq();
+      await got.until(() => got.seqs.at(-1) === lastBefore);
+      assert.deepEqual(got.seqs, range(1, lastBefore));
+      assert.ok(got.batches[0]!.length === 1000, 'the backlog goes out in pages');
+      // A burst in one tick is coalesced into few messages.
+      const batchesBefore = got.batches.length;
+      for (let i = 0; i < 300; i++) lab.world.emit('burst');
+      await got.until(() => got.seqs.at(-1) === lastBefore + 300);
+      assert.deepEqual(got.seqs, range(1, lastBefore + 300));
+      assert.ok(
+        got.batches.length - batchesBefore <= 2,
+        `burst sent in ${got.batches.length - batchesBefore} messages`,
+      );
+    },
+  );
 
-  test('since=N starts after N', async (t) => {
+  test('since=N starts after N', { timeout: 10_000 }, async (t) => {
     const lab = await startLab(t);
     for (let i = 0; i < 10; i++) lab.world.emit();
     // An event lands right after the (only) backlog read: it must come live, not be lost.
@@ -521,7 +615,7 @@ describe('trace WebSocket stream', () => {
     assert.deepEqual(got.seqs, [8, 9, 10, 11, 12]);
   });
 
-  test('a hole left by a store that commits late is filled from the store', async (t) => {
+  test('a hole left by a store that commits late is filled from the store', { timeout: 10_000 }, async (t) => {
     const lab = await startLab(t);
     for (let i = 0; i < 10; i++) lab.world.emit();
     lab.world.hooks.storedUpTo = 5;
@@ -535,40 +629,59 @@ describe('trace WebSocket stream', () => {
     assert.deepEqual(got.seqs, range(1, 11));
   });
 
-  test('upgrades without the token, from a foreign Host or Origin, or elsewhere are refused', async (t) => {
-    const lab = await startLab(t);
-    assert.equal(await refusedWith(new WebSocket(lab.wsUrl(''))), 401);
-    assert.equal(await refusedWith(new WebSocket(lab.wsUrl('token=wrong'))), 401);
-    assert.equal(await refusedWith(new WebSocket(lab.wsUrl(`token=${TOKEN}`), { origin: 'http://evil.example' })), 403);
-    assert.equal(await refusedWith(new WebSocket(lab.wsUrl(`token=${TOKEN}`), { headers: { host: `evil.example:${lab.port}` } })), 403);
-    assert.equal(await refusedWith(new WebSocket(lab.wsUrl(`since=x&token=${TOKEN}`))), 400);
-    assert.equal(await refusedWith(new WebSocket(`ws://127.0.0.1:${lab.port}/api/world?token=${TOKEN}`)), 404);
-    assert.equal(lab.world.listeners(), 0, 'no refused client subscribed');
-    const ok = new WebSocket(lab.wsUrl(''), { headers: { authorization: `Bearer ${TOKEN}` }, origin: `http://127.0.0.1:${lab.port}` });
-    t.after(() => ok.terminate());
-    await opened(ok);
-  });
+  test(
+    'upgrades without the token, from a foreign Host or Origin, or elsewhere are refused',
+    { timeout: 10_000 },
+    async (t) => {
+      const lab = await startLab(t);
+      assert.equal(await refusedWith(new WebSocket(lab.wsUrl(''))), 401);
+      assert.equal(await refusedWith(new WebSocket(lab.wsUrl('token=wrong'))), 401);
+      assert.equal(
+        await refusedWith(new WebSocket(lab.wsUrl(`token=${TOKEN}`), { origin: 'http://evil.example' })),
+        403,
+      );
+      assert.equal(
+        await refusedWith(
+          new WebSocket(lab.wsUrl(`token=${TOKEN}`), { headers: { host: `evil.example:${lab.port}` } }),
+        ),
+        403,
+      );
+      assert.equal(await refusedWith(new WebSocket(lab.wsUrl(`since=x&token=${TOKEN}`))), 400);
+      assert.equal(await refusedWith(new WebSocket(`ws://127.0.0.1:${lab.port}/api/world?token=${TOKEN}`)), 404);
+      assert.equal(lab.world.listeners(), 0, 'no refused client subscribed');
+      const ok = new WebSocket(lab.wsUrl(''), {
+        headers: { authorization: `Bearer ${TOKEN}` },
+        origin: `http://127.0.0.1:${lab.port}`,
+      });
+      t.after(() => ok.terminate());
+      await opened(ok);
+    },
+  );
 
-  test('a client that does not read is closed with 1013, not buffered without bound', { timeout: 30_000 }, async (t) => {
-    const lab = await startLab(t, { stream: { maxBufferedBytes: 64 * 1024 } });
-    const ws = new WebSocket(lab.wsUrl(`token=${TOKEN}`));
-    t.after(() => ws.terminate());
-    await opened(ws);
-    const closed = closeOf(ws);
-    ws.pause();
-    const args = 'x'.repeat(2000);
-    let emitted = 0;
-    while (lab.world.listeners() > 0 && emitted < 30_000) {
-      for (let i = 0; i < 200; i++) lab.world.emit(args);
-      emitted += 200;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    assert.equal(lab.world.listeners(), 0, `the stream gave up on the client after ${emitted} events`);
-    ws.resume();
-    assert.equal(await closed, 1013);
-  });
+  test(
+    'a client that does not read is closed with 1013, not buffered without bound',
+    { timeout: 30_000 },
+    async (t) => {
+      const lab = await startLab(t, { stream: { maxBufferedBytes: 64 * 1024 } });
+      const ws = new WebSocket(lab.wsUrl(`token=${TOKEN}`));
+      t.after(() => ws.terminate());
+      await opened(ws);
+      const closed = closeOf(ws);
+      ws.pause();
+      const args = 'x'.repeat(2000);
+      let emitted = 0;
+      while (lab.world.listeners() > 0 && emitted < 30_000) {
+        for (let i = 0; i < 200; i++) lab.world.emit(args);
+        emitted += 200;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.equal(lab.world.listeners(), 0, `the stream gave up on the client after ${emitted} events`);
+      ws.resume();
+      assert.equal(await closed, 1013);
+    },
+  );
 
-  test('close() ends streams and unsubscribes them', async (t) => {
+  test('close() ends streams and unsubscribes them', { timeout: 10_000 }, async (t) => {
     const lab = await startLab(t);
     const ws = new WebSocket(lab.wsUrl(`token=${TOKEN}`));
     t.after(() => ws.terminate());

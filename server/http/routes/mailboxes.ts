@@ -26,7 +26,8 @@ export const mailboxRoutes: Route[] = [
       if (invalid) return invalid;
       const uid = parseCount(params.uid!, 'uid', MAX_UID);
       const found = facade.mailboxMessage(params.address!, params.folder!, uid);
-      if (!found) return errorReply(404, `no message with uid ${uid} in ${clip(params.address!)} ${clip(params.folder!)}`);
+      if (!found)
+        return errorReply(404, `no message with uid ${uid} in ${clip(params.address!)} ${clip(params.folder!)}`);
       return {
         kind: 'bytes',
         status: 200,

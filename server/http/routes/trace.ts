@@ -22,6 +22,7 @@ export const traceRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/api/trace/stream',
-    handle: () => errorReply(426, 'the trace stream is a WebSocket: connect with Upgrade: websocket', { upgrade: 'websocket' }),
+    handle: () =>
+      errorReply(426, 'the trace stream is a WebSocket: connect with Upgrade: websocket', { upgrade: 'websocket' }),
   },
 ];

@@ -177,7 +177,7 @@ export class SmtpClient {
     let finals: ClientReply[] = [];
     if (replies.data?.code === 354) finals = await this.sendBody(message, acceptedCount);
     const complete = replies.data?.code === 354 && acceptedCount > 0;
-    if (!complete) await this.resetQuietly();
+    if (!complete) await this.resetAfterFailure();
     return buildResult(envelope, mailReply!, rcptReplies, replies.data, finals, this.opts.lmtp === true);
   }
 
@@ -213,9 +213,10 @@ export class SmtpClient {
     return finals;
   }
 
-  private async resetQuietly(): Promise<void> {
+  /** A half-done transaction must not leak into the next one; if RSET fails, drop the connection. */
+  private async resetAfterFailure(): Promise<void> {
     const reply = await this.command('RSET');
-    if (reply.code !== 250) throw replyError(reply);
+    if (reply.code !== 250) this.close();
   }
 
   private mailParams(envelope: ClientEnvelope, message: Buffer): string {
@@ -261,14 +262,15 @@ function buildResult(
   lmtp: boolean,
 ): SendResult {
   let acceptedIndex = 0;
+  const refused = (address: string, reply: ClientReply): RecipientOutcome => ({ address, ...summary(reply), accepted: false });
   const recipients = envelope.to.map(({ address }, i): RecipientOutcome => {
     const rcpt = rcptReplies[i];
-    let decisive: ClientReply;
-    if (!isPositive(mailReply) || !rcpt) decisive = isPositive(mailReply) ? mailReply : mailReply;
-    else if (!isPositive(rcpt)) decisive = rcpt;
-    else if (dataReply?.code !== 354) decisive = dataReply ?? rcpt;
-    else decisive = (lmtp ? finals[acceptedIndex++] : finals[0]) ?? dataReply;
-    return { address, ...summary(decisive), accepted: isPositive(decisive) && decisive !== rcpt && decisive !== mailReply };
+    if (!isPositive(mailReply) || !rcpt) return refused(address, mailReply);
+    if (!isPositive(rcpt)) return refused(address, rcpt);
+    if (!dataReply || dataReply.code !== 354) return refused(address, dataReply ?? rcpt);
+    const final = lmtp ? finals[acceptedIndex++] : finals[0];
+    if (!final) return refused(address, dataReply);
+    return { address, ...summary(final), accepted: isPositive(final) };
   });
   const result: SendResult = { recipients };
   if (dataReply && dataReply.code !== 354) result.dataReply = summary(dataReply);

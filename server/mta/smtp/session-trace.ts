@@ -1,5 +1,14 @@
-import type { Protocol } from '../../api/trace.js';
+import type { Protocol, TraceInput, TracePayloads } from '../../api/trace.js';
 import type { Tracer } from '../../core/tracer.js';
+
+type SessionEventKind =
+  | 'session.opened'
+  | 'session.closed'
+  | 'smtp.command'
+  | 'smtp.reply'
+  | 'tls.started'
+  | 'auth.succeeded'
+  | 'auth.failed';
 
 /**
  * The trace events of one SMTP/LMTP session. Command and reply events can be
@@ -49,10 +58,7 @@ export class SessionTrace {
     this.emitData('auth.failed', { sessionId, protocol, mechanism, user, reason });
   }
 
-  private emitData<K extends 'session.opened' | 'session.closed' | 'smtp.command' | 'smtp.reply' | 'tls.started' | 'auth.succeeded' | 'auth.failed'>(
-    kind: K,
-    data: import('../../api/trace.js').TracePayloads[K],
-  ): void {
-    this.tracer.emit({ kind, node: this.node, data } as import('../../api/trace.js').TraceInput<K>);
+  private emitData<K extends SessionEventKind>(kind: K, data: TracePayloads[K]): void {
+    this.tracer.emit({ kind, node: this.node, data } as TraceInput<K>);
   }
 }

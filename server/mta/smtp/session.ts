@@ -5,6 +5,7 @@ import { MailError } from '../../core/mail-error.js';
 import { findCommand, traceArgsOf } from './commands/index.js';
 import type { CloseReason, CommandContext, Continuation } from './commands/types.js';
 import { DataReader } from './data-reader.js';
+import { GreetingDelay, lookupWithCap } from './greeting.js';
 import { LineReader } from './line-reader.js';
 import { formatReply } from './reply.js';
 import { isCancel } from './sasl.js';
@@ -17,7 +18,6 @@ const MAX_PENDING_INPUT_BYTES = 64 * 1024;
 const MAX_COMMAND_LINE_BYTES = 4096;
 const MAX_ERRORS = 10;
 const CLOSE_GRACE_MS = 1000;
-const REVERSE_LOOKUP_CAP_MS = 2000;
 const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60 * 1000;
 /** Replies that mean "the client got the protocol wrong"; enough of them end the session. */
 const COUNTED_AS_ERROR = new Set([500, 501, 502, 503, 504, 535, 538, 555]);
@@ -59,7 +59,7 @@ export class SmtpConnection implements CommandContext {
   private errorCount = 0;
   private corked?: Socket;
   private destroyTimer?: NodeJS.Timeout;
-  private greetingWait?: { timer: NodeJS.Timeout; resolve: () => void };
+  private readonly greetingDelay = new GreetingDelay();
   private readonly idleTimeoutMs: number;
 
   constructor(
@@ -88,7 +88,7 @@ export class SmtpConnection implements CommandContext {
       this.reply(e.code, e.enhanced, e.publicText);
       return this.close('error');
     }
-    if (options.greetingDelayMs > 0) await this.waitGreetingDelay(options.greetingDelayMs);
+    if (options.greetingDelayMs > 0) await this.greetingDelay.wait(options.greetingDelayMs);
     if (this.closing) return;
     this.greeted = true;
     this.reply(220, undefined, `${options.hostname} ${session.lmtp ? 'LMTP' : 'ESMTP'} Mailscope`);
@@ -160,7 +160,7 @@ export class SmtpConnection implements CommandContext {
     this.closeReason ??= reason;
     this.continuation = undefined;
     this.dataReader = undefined;
-    this.cancelGreetingWait();
+    this.greetingDelay.cancel();
     this.uncork();
     this.socket.end();
     this.destroyTimer = setTimeout(() => this.destroy(), CLOSE_GRACE_MS);
@@ -201,11 +201,10 @@ export class SmtpConnection implements CommandContext {
         if (this.dataReader) await this.feedData();
         else if (!(await this.feedCommand())) break;
       }
-    } catch (err) {
+    } catch {
       // Handlers turn their failures into replies; reaching here is a bug: end cleanly.
       this.reply(421, '4.3.0', `${this.options.hostname} Error: internal error`);
       this.close('error');
-      void err;
     } finally {
       this.pumping = false;
       this.uncork();
@@ -299,7 +298,7 @@ export class SmtpConnection implements CommandContext {
     if (this.finished) return;
     this.finished = true;
     this.closing = true;
-    this.cancelGreetingWait();
+    this.greetingDelay.cancel();
     if (this.destroyTimer) clearTimeout(this.destroyTimer);
     this.destroy();
     this.trace.closed(this.closeReason ?? 'client');
@@ -315,35 +314,5 @@ export class SmtpConnection implements CommandContext {
   private uncork(): void {
     this.corked?.uncork();
     this.corked = undefined;
-  }
-
-  private waitGreetingDelay(delayMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.greetingWait = undefined;
-        resolve();
-      }, delayMs);
-      this.greetingWait = { timer, resolve };
-    });
-  }
-
-  private cancelGreetingWait(): void {
-    if (!this.greetingWait) return;
-    clearTimeout(this.greetingWait.timer);
-    this.greetingWait.resolve();
-    this.greetingWait = undefined;
-  }
-}
-
-/** A slow or broken resolver must not hold the greeting for long: give up after a cap. */
-async function lookupWithCap(lookup: (ip: string) => Promise<string | undefined>, ip: string): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const cap = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), REVERSE_LOOKUP_CAP_MS);
-  });
-  try {
-    return await Promise.race([lookup(ip).catch(() => undefined), cap]);
-  } finally {
-    clearTimeout(timer);
   }
 }
