@@ -173,6 +173,10 @@ export class DeliveryBatcher {
         item.reject(error);
       }
     }
-    this.afterCommit(outcomes);
+    try {
+      this.afterCommit(outcomes);
+    } catch {
+      // The deliveries are committed and answered; a failing observer must not crash the loop.
+    }
   }
 }

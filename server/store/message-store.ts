@@ -10,7 +10,7 @@ import * as messageOps from './message-ops.js';
 import { configure, migrate } from './schema.js';
 import { prepareStatements } from './statements.js';
 import { StoreEvents } from './store-events.js';
-import { cannot, storageError, storeClosed, tooBig } from './store-error.js';
+import { badInput, cannot, storageError, storeClosed, tooBig } from './store-error.js';
 import type {
   AppendResult,
   DeliverInput,
@@ -108,7 +108,7 @@ export class MessageStore {
       if (input.raw.length > this.maxMessageBytes) throw tooBig(this.maxMessageBytes);
       const flags = normalizeFlags(input.flags ?? []);
       const header = parseHeaderSummary(input.raw);
-      const internalDate = input.internalDate ?? this.ctx.clock.now();
+      const internalDate = this.internalDate(input.internalDate);
       return new Promise((resolve, reject) => {
         this.batcher.add({ input, header, flags, internalDate, resolve, reject });
       });
@@ -230,7 +230,7 @@ export class MessageStore {
     const header = parseHeaderSummary(raw);
     const result = this.write(() => {
       const row = this.folderRow(address, folder);
-      const message = { raw, header, flags: normalized, internalDate: internalDate ?? this.ctx.clock.now() };
+      const message = { raw, header, flags: normalized, internalDate: this.internalDate(internalDate) };
       const { uid } = messageOps.insertMessage(this.ctx, row, message);
       return {
         value: { uid, uidValidity: row.uid_validity, folder: row.name },
@@ -295,6 +295,13 @@ export class MessageStore {
 
   private changeOf(address: string, folder: string, kind: 'exists' | 'expunge' | 'flags', uids: number[]): Changes {
     return uids.length > 0 ? [{ address: this.owner(address), folder, kind, uids }] : [];
+  }
+
+  /** Arrival time by default; a given one must be a real epoch-ms value (SQLite would store NaN as NULL). */
+  private internalDate(given: number | undefined): number {
+    if (given === undefined) return this.ctx.clock.now();
+    if (!Number.isSafeInteger(given) || given < 0) throw badInput('Internal date must be epoch milliseconds');
+    return given;
   }
 
   private assertOpen(): void {

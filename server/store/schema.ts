@@ -114,6 +114,7 @@ export function configure(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  // Another connection (a second world on the same file, a test) waits instead of failing.
-  db.pragma('busy_timeout = 5000');
+  // Another connection on the same file (a test, a tool) is waited for, but only briefly:
+  // the wait blocks the event loop, and a refused delivery is simply retried by the queue.
+  db.pragma('busy_timeout = 1000');
 }

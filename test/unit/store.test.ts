@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { MailError } from '../../server/core/mail-error.js';
+import { DeliveryBatcher } from '../../server/store/delivery.js';
 import { MessageStore } from '../../server/store/message-store.js';
+import { configure } from '../../server/store/schema.js';
+import { prepareStatements } from '../../server/store/statements.js';
+import type { DeliverResult } from '../../server/store/types.js';
 import { StoreError, storageError } from '../../server/store/store-error.js';
 import { ALICE, HOST, makeMessage, openTempStore, type TempStore } from './store-fixture.js';
 
@@ -260,4 +264,61 @@ test('storage failures become temporary errors: full disk 452 4.3.1, others 451 
   assert.deepEqual([full.code, full.enhanced, full.temporary], [452, '4.3.1', true]);
   const io = storageError(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }));
   assert.deepEqual([io.code, io.enhanced, io.publicText], [451, '4.3.0', 'Local error in processing']);
+});
+
+test('one failing delivery does not sink the others in its batch (savepoint per delivery)', async (t0) => {
+  const t = fresh();
+  const db = new Database(t.file);
+  t0.after(() => db.close());
+  configure(db);
+  const ctx = { db, sql: prepareStatements(db), clock: t.clock };
+  const batcher = new DeliveryBatcher(ctx, () => undefined);
+  const deliver = (raw: Buffer) =>
+    new Promise<DeliverResult>((resolve, reject) =>
+      batcher.add({
+        input: { address: ALICE, raw },
+        header: { subject: '', from: '', to: '' },
+        flags: [],
+        internalDate: 1,
+        resolve,
+        reject,
+      }),
+    );
+  // Not a Buffer: binding it fails inside SQLite's savepoint, after the UID was taken.
+  const poison = { length: 3 } as unknown as Buffer;
+  const results = await Promise.allSettled([deliver(makeMessage()), deliver(poison), deliver(makeMessage())]);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+  assert.deepEqual(
+    [(results[1] as PromiseRejectedResult).reason.code, (results[1] as PromiseRejectedResult).reason.enhanced],
+    [451, '4.3.0'],
+  );
+  assert.deepEqual(batcher.stats, { batches: 1, stored: 2, duplicates: 0, refused: 1, largestBatch: 3 });
+  assert.deepEqual(
+    results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<DeliverResult>).value.uid),
+    [1, 2],
+    'the failed delivery gave its UID back with the savepoint',
+  );
+  assert.equal(committedCount(t.file), 2);
+});
+
+test('internal dates must be epoch milliseconds', async () => {
+  const { store } = fresh();
+  await assert.rejects(store.deliver({ address: ALICE, raw: makeMessage(), internalDate: Number.NaN }), {
+    reason: 'CLIENTBUG',
+  });
+  assert.throws(() => store.appendMessage(ALICE, 'INBOX', makeMessage(), [], -5), { reason: 'CLIENTBUG' });
+});
+
+test('delivery keys can be pruned once the queue can no longer retry', async () => {
+  const t = fresh();
+  const raw = makeMessage();
+  await t.store.deliver({ address: ALICE, raw, dedupeKey: 'q_old:alice' });
+  t.clock.advance(10 * 24 * 3600_000);
+  await t.store.deliver({ address: ALICE, raw, dedupeKey: 'q_new:alice' });
+  assert.equal(t.store.pruneDeliveryKeys(t.clock.now() - 24 * 3600_000), 1);
+  assert.equal((await t.store.deliver({ address: ALICE, raw, dedupeKey: 'q_new:alice' })).duplicate, true);
+  assert.equal((await t.store.deliver({ address: ALICE, raw, dedupeKey: 'q_old:alice' })).duplicate, false);
 });
