@@ -79,14 +79,18 @@ interface LdapjsSocket extends Socket {
  * Hand a new socket to ldapjs behind our limits: ldapjs's own 'data' listener is
  * wrapped so it only ever sees whole messages of acceptable size.
  */
-export function guardConnection(
-  socket: Socket,
-  limits: ConnectionLimits,
-  attach: (socket: Socket) => void,
-  checkDn?: DnCheck,
-): void {
+export interface GuardHooks {
+  /** Give the socket to ldapjs (its newConnection). */
+  attach(socket: Socket): void;
+  /** Throws for a base that is not a DN. */
+  checkDn?: DnCheck;
+  /** The connection is about to become anonymous (ldapjs answers that bind itself). */
+  onAnonymousBind?(socket: Socket): void;
+}
+
+export function guardConnection(socket: Socket, limits: ConnectionLimits, hooks: GuardHooks): void {
   socket.setTimeout(limits.idleTimeoutMs);
-  attach(socket);
+  hooks.attach(socket);
   const ldapjsListeners = socket.listeners('data') as ((chunk: Buffer) => void)[];
   socket.removeAllListeners('data');
   let refused = false;
@@ -113,9 +117,13 @@ export function guardConnection(
     socket.cork();
     for (const message of messages) {
       if (refused) break;
-      const reply = preflight(message, checkDn);
-      if (reply) socket.write(reply);
-      else deliver(message);
+      const seen = preflight(message, hooks.checkDn);
+      if (seen?.kind === 'reply') {
+        socket.write(seen.bytes);
+        continue;
+      }
+      if (seen?.kind === 'anonymous-bind') hooks.onAnonymousBind?.(socket);
+      deliver(message);
     }
     socket.uncork();
     if (problem) refuse(problem);

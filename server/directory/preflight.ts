@@ -6,9 +6,15 @@ import { ResultCode } from './result-codes.js';
  * A look at each complete request before ldapjs parses it, for the cases where
  * ldapjs would drop the connection without a word: a search whose base is not a
  * DN (its parser throws) and a SASL bind (it cannot parse one). Here they get the
- * answer RFC 4511 asks for. Returns that reply, or undefined to let ldapjs handle
- * the message.
+ * answer RFC 4511 asks for. It also spots anonymous binds, which ldapjs answers
+ * itself without calling our bind handler, so the server can forget who the
+ * connection was bound as.
  */
+export type PreflightResult =
+  | { kind: 'reply'; bytes: Buffer }
+  | { kind: 'anonymous-bind' }
+  /** Nothing to say: ldapjs handles the message. */
+  | undefined;
 const OP_BIND_REQUEST = 0x60;
 const OP_BIND_RESPONSE = 0x61;
 const OP_SEARCH_REQUEST = 0x63;
@@ -18,7 +24,7 @@ const SIMPLE_AUTH_TAG = 0x80;
 /** Throws when `dn` is not a valid DN (the server passes its cached normalizer). */
 export type DnCheck = (dn: string) => unknown;
 
-export function preflight(message: Buffer, checkDn: DnCheck = parseDn): Buffer | undefined {
+export function preflight(message: Buffer, checkDn: DnCheck = parseDn): PreflightResult {
   try {
     const fields = new BerCursor(message).next().cursor;
     const messageId = decodeInteger(fields.next().content);
@@ -32,29 +38,34 @@ export function preflight(message: Buffer, checkDn: DnCheck = parseDn): Buffer |
   return undefined;
 }
 
-function checkSearchBase(messageId: number, request: BerCursor, checkDn: DnCheck): Buffer | undefined {
+function checkSearchBase(messageId: number, request: BerCursor, checkDn: DnCheck): PreflightResult {
   const base = request.next().content.toString('utf8');
   try {
     checkDn(base);
     return undefined;
   } catch (err) {
-    return encodeResult({
+    const bytes = encodeResult({
       messageId,
       responseTag: OP_SEARCH_DONE,
       resultCode: ResultCode.invalidDnSyntax,
       diagnosticMessage: (err as Error).message,
     });
+    return { kind: 'reply', bytes };
   }
 }
 
-function checkBindMethod(messageId: number, request: BerCursor): Buffer | undefined {
+function checkBindMethod(messageId: number, request: BerCursor): PreflightResult {
   request.next(); // version
-  request.next(); // name
-  if (request.next().tag === SIMPLE_AUTH_TAG) return undefined;
-  return encodeResult({
+  const name = request.next().content;
+  const auth = request.next();
+  if (auth.tag === SIMPLE_AUTH_TAG) {
+    return name.length === 0 && auth.content.length === 0 ? { kind: 'anonymous-bind' } : undefined;
+  }
+  const bytes = encodeResult({
     messageId,
     responseTag: OP_BIND_RESPONSE,
     resultCode: ResultCode.authMethodNotSupported,
     diagnosticMessage: 'only simple bind is supported',
   });
+  return { kind: 'reply', bytes };
 }

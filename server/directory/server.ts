@@ -77,7 +77,11 @@ export class DirectoryServer {
   private accept(socket: Socket, limits: ConnectionLimits): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    guardConnection(socket, limits, (s) => this.ldap.newConnection(s), (dn) => this.tree.normalize(dn));
+    guardConnection(socket, limits, {
+      attach: (s) => this.ldap.newConnection(s),
+      checkDn: (dn) => this.tree.normalize(dn),
+      onAnonymousBind: (s) => this.identities.delete(s),
+    });
   }
 
   private mountHandlers(): void {

@@ -66,6 +66,14 @@ export class Router {
       }
       return { kind: 'expand', into, reason: `forwarding of ${user.uid} to ${user.forwardingAddresses.join(', ')}` };
     }
+    // An alternate address (postmaster@ → alice) is rewritten to the canonical one, which the store knows.
+    if (mailboxRoute.kind === 'route' && address.toLowerCase() !== user.mail.toLowerCase()) {
+      return {
+        kind: 'expand',
+        into: [{ address: user.mail, originalAddress: address, route: mailboxRoute.route }],
+        reason: `alternate address of ${user.uid}`,
+      };
+    }
     return mailboxRoute;
   }
 

@@ -105,12 +105,17 @@ describe('DirectoryServer over LDAP (ldapts as the client)', () => {
     await assert.rejects(withLdapts(ctx.url, (c) => c.bind(ALICE, '')), InvalidCredentialsError);
   });
 
-  test('a failed bind leaves the connection anonymous', async () => {
+  test('a failed bind, or an anonymous one, leaves the connection anonymous', async () => {
+    const ownPassword = async (c: Client) =>
+      passwordValues((await c.search(ALICE, { scope: 'base', attributes: ['userPassword'] })).searchEntries[0]!);
     await withLdapts(ctx.url, async (c) => {
       await c.bind(ALICE, 'alice');
+      assert.equal((await ownPassword(c)).length, 1);
       await assert.rejects(c.bind(ALICE, 'wrong'), InvalidCredentialsError);
-      const own = await c.search(ALICE, { scope: 'base', attributes: ['userPassword'] });
-      assert.deepEqual(passwordValues(own.searchEntries[0]!), []);
+      assert.deepEqual(await ownPassword(c), []);
+      await c.bind(ALICE, 'alice');
+      await c.bind('', '');
+      assert.deepEqual(await ownPassword(c), []);
     });
   });
 

@@ -25,6 +25,11 @@ function searchRequest(id: number, base: string): Buffer {
   return message(id, tlv(0x63, body));
 }
 
+function replyOf(result: ReturnType<typeof preflight>): Buffer {
+  assert.equal(result?.kind, 'reply');
+  return (result as { bytes: Buffer }).bytes;
+}
+
 /** Decode an LDAPMessage carrying an LDAPResult. */
 function readResult(buf: Buffer) {
   const fields = new BerCursor(buf).next().cursor;
@@ -64,20 +69,22 @@ test('the framer refuses an oversized message from its header alone', () => {
 
 test('preflight answers a search with an invalid base DN with invalidDNSyntax', () => {
   assert.equal(preflight(searchRequest(7, 'o=siroe.example')), undefined);
-  const reply = readResult(preflight(searchRequest(7, 'garbage'))!);
+  const reply = readResult(replyOf(preflight(searchRequest(7, 'garbage'))));
   assert.equal(reply.messageId, 7);
   assert.equal(reply.tag, 0x65);
   assert.equal(reply.code, 34);
   assert.match(reply.diagnostic, /invalid DN/);
 });
 
-test('preflight answers a SASL bind with authMethodNotSupported', () => {
+test('preflight answers a SASL bind with authMethodNotSupported and spots anonymous binds', () => {
   const sasl = tlv(0xa3, octets('PLAIN'));
   const bind = message(3, tlv(0x60, Buffer.concat([tlv(0x02, Buffer.from([3])), octets(''), sasl])));
-  const reply = readResult(preflight(bind)!);
+  const reply = readResult(replyOf(preflight(bind)));
   assert.deepEqual([reply.messageId, reply.tag, reply.code], [3, 0x61, 7]);
   const simple = message(4, tlv(0x60, Buffer.concat([tlv(0x02, Buffer.from([3])), octets('uid=a,o=x'), tlv(0x80, Buffer.from('pw'))])));
   assert.equal(preflight(simple), undefined);
+  const anonymous = message(5, tlv(0x60, Buffer.concat([tlv(0x02, Buffer.from([3])), octets(''), tlv(0x80, Buffer.alloc(0))])));
+  assert.deepEqual(preflight(anonymous), { kind: 'anonymous-bind' });
   assert.equal(preflight(Buffer.from([0x30, 0x01, 0xff])), undefined, 'garbage is left to the parser');
 });
 

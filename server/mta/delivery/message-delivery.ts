@@ -102,7 +102,8 @@ export class MessageDelivery {
   ): Promise<void> {
     // Never add an address the message already has: stops group loops and forwarding loops.
     const current = this.opts.queue.get(message.queueId)?.recipients ?? message.recipients;
-    const seen = new Set(current.map((r) => r.address.toLowerCase()));
+    // The parent itself is being replaced, so its own address may come back (a forward that keeps a copy).
+    const seen = new Set(current.filter((r) => r.recipientId !== recipient.recipientId).map((r) => r.address.toLowerCase()));
     const fresh = into.filter((r) => {
       const key = r.address.toLowerCase();
       if (seen.has(key)) return false;

@@ -85,7 +85,7 @@ export class ClientConnection {
     const secure = tlsConnect({ socket: raw, servername: isIP(host) ? undefined : host, rejectUnauthorized });
     this.attach(secure);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(this.fail(clientError(421, '4.7.0', `TLS handshake with ${this.label} timed out`))), timeoutMs);
+      const timer = setTimeout(() => reject(this.fail(() => clientError(421, '4.7.0', `TLS handshake with ${this.label} timed out`))), timeoutMs);
       secure.once('secureConnect', () => {
         clearTimeout(timer);
         resolve();
@@ -97,9 +97,13 @@ export class ClientConnection {
     });
   }
 
-  /** Ends the connection now; later reads fail with `reason`. */
-  fail(reason: MailError): MailError {
-    this.failure ??= reason;
+  /**
+   * Ends the connection now; later reads fail with the reason. The reason is built
+   * only for the first failure: an Error costs a stack capture, and every closing
+   * connection passes here more than once.
+   */
+  fail(reason: () => MailError): MailError {
+    this.failure ??= reason();
     for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
     this.socket.destroy();
     return this.failure;
@@ -119,7 +123,7 @@ export class ClientConnection {
       replies = this.parser.push(chunk);
     } catch (err) {
       const text = err instanceof ReplyProtocolError ? err.message : 'unreadable reply';
-      this.fail(clientError(421, '4.5.0', `Protocol error from ${this.label}: ${text}`, err));
+      this.fail(() => clientError(421, '4.5.0', `Protocol error from ${this.label}: ${text}`, err));
       return;
     }
     for (const reply of replies) this.deliver(reply);
@@ -130,22 +134,22 @@ export class ClientConnection {
     if (this.waiters.length === 0) this.socket.setTimeout(0);
     if (waiter) return waiter.resolve(reply);
     if (!this.expectingReplies) {
-      this.fail(clientError(421, '4.4.2', `${this.label} said: ${reply.code} ${reply.text}`));
+      this.fail(() => clientError(421, '4.4.2', `${this.label} said: ${reply.code} ${reply.text}`));
       return;
     }
     this.replies.push(reply);
   }
 
   private readonly onTimeout = (): void => {
-    this.fail(clientError(421, '4.4.2', `Timed out waiting for ${this.label}`));
+    this.fail(() => clientError(421, '4.4.2', `Timed out waiting for ${this.label}`));
   };
 
   private readonly onError = (err: Error): void => {
-    this.fail(clientError(421, '4.4.2', `Connection to ${this.label} failed: ${describe(err)}`, err));
+    this.fail(() => clientError(421, '4.4.2', `Connection to ${this.label} failed: ${describe(err)}`, err));
   };
 
   private readonly onClose = (): void => {
-    this.fail(clientError(421, '4.4.2', `Connection to ${this.label} closed`));
+    this.fail(() => clientError(421, '4.4.2', `Connection to ${this.label} closed`));
   };
 }
 

@@ -64,7 +64,7 @@ export class SmtpClient {
     try {
       await client.open(connectTimeoutMs);
     } catch (err) {
-      conn.fail(MailError.from(err, 'smtp-client'));
+      conn.fail(() => MailError.from(err, 'smtp-client'));
       throw err;
     }
     return client;
@@ -112,7 +112,7 @@ export class SmtpClient {
   }
 
   close(): void {
-    this.conn.fail(clientError(421, '4.4.2', 'Connection closed by client'));
+    this.conn.fail(() => clientError(421, '4.4.2', 'Connection closed by client'));
   }
 
   private async open(timeoutMs: number): Promise<void> {
