@@ -13,7 +13,14 @@ export class SmtpTalk {
   private constructor(readonly socket: Socket) {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.onData(chunk));
-    this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', () => {
+        // Whoever still waits for a reply gets "" rather than waiting forever.
+        for (const waiter of this.waiters.splice(0)) waiter('');
+        resolve();
+      }),
+    );
+    socket.on('error', () => undefined);
   }
 
   static async open(port: number): Promise<SmtpTalk> {
@@ -29,6 +36,7 @@ export class SmtpTalk {
   reply(): Promise<string> {
     const ready = this.replies.shift();
     if (ready !== undefined) return Promise.resolve(ready);
+    if (this.socket.destroyed) return Promise.resolve('');
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 

@@ -76,6 +76,11 @@ test('kill -9 and restart: every message that got 250 is delivered exactly once'
   const world = await createWorld(spec, { dataDir });
   t.after(() => world.stop());
   const remaining = () => world.queue.list().filter((m) => m.status !== 'done').length;
+  let redelivered = 0;
+  world.tracer.subscribe((e) => {
+    if (e.kind === 'mailbox.stored' && e.data.duplicate) redelivered++;
+  });
+  t.diagnostic(`${acked.size} messages acknowledged before kill -9; ${remaining()} still queued at restart`);
   if (remaining() > 0) {
     await new Promise<void>((resolve) => {
       const stop = world.tracer.subscribe((e) => {
@@ -95,4 +100,5 @@ test('kill -9 and restart: every message that got 250 is delivered exactly once'
   }
   for (const [messageId] of acked) assert.equal(counts.get(messageId), 1, `${messageId} delivered exactly once`);
   for (const [messageId, n] of counts) assert.equal(n, 1, `${messageId} not duplicated`);
+  t.diagnostic(`${redelivered} deliveries repeated after the restart were recognised as duplicates`);
 });
