@@ -3,12 +3,13 @@
  *   npx tsx bench/smtp-layer.ts [messages=5000] [concurrency=20] [sizeBytes=4096] [--split]
  * One SmtpServer with trivial hooks, SmtpClient senders, a NEW connection per message
  * (connect, EHLO, pipelined MAIL/RCPT/DATA, body, QUIT). By default server and clients
- * share one thread; with --split the clients run in a worker thread and the server's
+ * share one thread; with --split the clients run in a child process and the server's
  * own event-loop utilisation gives its cost per message. Trace events are emitted as
  * in the lab (to a tracer with no sink).
  */
+import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { WorldClock } from '../server/core/clock.js';
 import { WorldTracer } from '../server/core/tracer.js';
 import { SmtpClient } from '../server/mta/smtp/client.js';
@@ -70,11 +71,13 @@ function startServer(tracer: WorldTracer, counters: { stored: number }): SmtpSer
   });
 }
 
-function runClientsInWorker(plan: Plan): Promise<{ failures: number; bodyBytes: number }> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: plan, execArgv: ['--import', 'tsx'] });
+/** The clients in a child process, so the server has a core of its own. */
+function runClientsInChild(plan: Plan): Promise<{ failures: number; bodyBytes: number }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--clients', JSON.stringify(plan)], { execArgv: ['--import', 'tsx'] });
   return new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
+    child.once('message', (result) => resolve(result as { failures: number; bodyBytes: number }));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`client process exited with ${code}`))));
   });
 }
 
@@ -90,14 +93,14 @@ async function main(): Promise<void> {
 
   const elu0 = performance.eventLoopUtilization();
   const started = performance.now();
-  const { failures, bodyBytes } = split ? await runClientsInWorker(plan) : await sendAll(plan);
+  const { failures, bodyBytes } = split ? await runClientsInChild(plan) : await sendAll(plan);
   const elapsedMs = performance.now() - started;
   const elu = performance.eventLoopUtilization(elu0);
   await server.close();
 
   const perSecond = Math.round((messages / elapsedMs) * 1000);
   console.log(
-    `smtp-layer${split ? ' (clients in a worker thread)' : ''}: ${messages} messages of ${bodyBytes} bytes, ` +
+    `smtp-layer${split ? ' (clients in a child process)' : ''}: ${messages} messages of ${bodyBytes} bytes, ` +
       `${concurrency} concurrent, new connection each: ${elapsedMs.toFixed(0)} ms, ${perSecond} messages/s, ` +
       `${failures} failures, ${counters.stored} bytes stored, ${tracer.lastSeq()} trace events`,
   );
@@ -107,5 +110,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMainThread) await main();
-else parentPort!.postMessage(await sendAll(workerData as Plan));
+const clientsAt = process.argv.indexOf('--clients');
+if (clientsAt < 0) await main();
+else {
+  const result = await sendAll(JSON.parse(process.argv[clientsAt + 1]!) as Plan);
+  process.send!(result, () => process.exit(0));
+}

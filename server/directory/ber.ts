@@ -106,7 +106,10 @@ export interface EntryAttributes {
 /** A SearchResultEntry (RFC 4511 §4.5.2): [APPLICATION 4] { objectName, attributes }. */
 export function encodeSearchEntry(messageId: number, dn: string, attributes: EntryAttributes[]): Buffer {
   const encoded = attributes.map((a) =>
-    tlv(0x30, Buffer.concat([tlv(0x04, Buffer.from(a.type, 'utf8')), tlv(0x31, Buffer.concat(a.values.map(octetString)))])),
+    tlv(
+      0x30,
+      Buffer.concat([tlv(0x04, Buffer.from(a.type, 'utf8')), tlv(0x31, Buffer.concat(a.values.map(octetString)))]),
+    ),
   );
   const entry = tlv(0x64, Buffer.concat([octetString(dn), tlv(0x30, Buffer.concat(encoded))]));
   return tlv(0x30, Buffer.concat([encodeInteger(messageId), entry]));

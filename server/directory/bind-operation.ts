@@ -24,7 +24,8 @@ export function checkSimpleBind(tree: DirectoryTree, dn: string, password: strin
   }
   const entry = tree.get(normDn);
   const stored = entry?.attributes.find((a) => a.key === 'userpassword')?.values ?? [];
-  if (!stored.some((hash) => verifySsha(hash, password))) return refuse(ResultCode.invalidCredentials, 'invalid credentials');
+  if (!stored.some((hash) => verifySsha(hash, password)))
+    return refuse(ResultCode.invalidCredentials, 'invalid credentials');
   return { ok: true, normDn };
 }
 

@@ -6,13 +6,7 @@ import type { Tracer } from '../core/tracer.js';
 import { DOMAIN_ATTRIBUTES, RECIPIENT_ATTRIBUTES, toDomain, toRecipient, toUser } from './entry-mapping.js';
 import { escapeFilterValue } from './filter-escape.js';
 import type { SearchScope } from './tree.js';
-import type {
-  DirectoryDomain,
-  DirectoryRecipient,
-  DirectoryUser,
-  ServiceCredentials,
-  TraceContext,
-} from './types.js';
+import type { DirectoryDomain, DirectoryRecipient, DirectoryUser, ServiceCredentials, TraceContext } from './types.js';
 
 export type { DirectoryDomain, DirectoryGroup, DirectoryRecipient, DirectoryUser, TraceContext } from './types.js';
 
@@ -99,7 +93,12 @@ export class DirectoryClient {
    * findUser, then a simple bind as that user's DN on a short-lived connection of its
    * own. The status (active/inactive) is the caller's to judge.
    */
-  async authenticate(login: string, password: string, purpose: string, trace?: TraceContext): Promise<DirectoryUser | undefined> {
+  async authenticate(
+    login: string,
+    password: string,
+    purpose: string,
+    trace?: TraceContext,
+  ): Promise<DirectoryUser | undefined> {
     // An empty password would be an "unauthenticated bind", which some servers accept.
     if (password === '') return undefined;
     const user = await this.findUser(login, purpose, trace);
@@ -166,7 +165,11 @@ export class DirectoryClient {
    * may have been closed by the server meanwhile (idle timeout, a directory restart):
    * that failure gets one fresh connection before the caller hears of it.
    */
-  private async withSession<T>(purpose: string, trace: TraceContext | undefined, op: (c: Client) => Promise<T>): Promise<T> {
+  private async withSession<T>(
+    purpose: string,
+    trace: TraceContext | undefined,
+    op: (c: Client) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const { client, reused } = await this.sessionFor(purpose, trace);
       try {
@@ -182,7 +185,10 @@ export class DirectoryClient {
     }
   }
 
-  private async sessionFor(purpose: string, trace: TraceContext | undefined): Promise<{ client: Client; reused: boolean }> {
+  private async sessionFor(
+    purpose: string,
+    trace: TraceContext | undefined,
+  ): Promise<{ client: Client; reused: boolean }> {
     if (this.closed) throw unavailable(new Error('the directory client is closed'));
     if (this.session?.isConnected) return { client: this.session, reused: true };
     // Concurrent callers share one connection attempt instead of racing to open several.
@@ -213,7 +219,12 @@ export class DirectoryClient {
   }
 
   /** A bind as `dn` on a connection of its own: true if the password is right. */
-  private async bindAs(dn: string, password: string, purpose: string, trace: TraceContext | undefined): Promise<boolean> {
+  private async bindAs(
+    dn: string,
+    password: string,
+    purpose: string,
+    trace: TraceContext | undefined,
+  ): Promise<boolean> {
     const client = this.newClient();
     const started = performance.now();
     try {
@@ -240,18 +251,28 @@ export class DirectoryClient {
   }
 
   private emitBound(trace: TraceContext | undefined, dn: string, ok: boolean, purpose: string, started: number): void {
-    this.emit(trace, { kind: 'directory.bound', data: { dn, ok, purpose, durationMs: roundMs(performance.now() - started) } });
+    this.emit(trace, {
+      kind: 'directory.bound',
+      data: { dn, ok, purpose, durationMs: roundMs(performance.now() - started) },
+    });
   }
 
   private emit(
     trace: TraceContext | undefined,
-    event: Pick<TraceInput<'directory.searched'>, 'kind' | 'data'> | Pick<TraceInput<'directory.bound'>, 'kind' | 'data'>,
+    event:
+      Pick<TraceInput<'directory.searched'>, 'kind' | 'data'> | Pick<TraceInput<'directory.bound'>, 'kind' | 'data'>,
   ): void {
     const { directoryNode, callerNode } = this.opts;
     const context: TraceContext = {};
     if (trace?.traceId) context.traceId = trace.traceId;
     if (trace?.spanId) context.spanId = trace.spanId;
-    this.opts.tracer.emit({ ...event, ...context, node: directoryNode, from: callerNode, to: directoryNode } as TraceInput);
+    this.opts.tracer.emit({
+      ...event,
+      ...context,
+      node: directoryNode,
+      from: callerNode,
+      to: directoryNode,
+    } as TraceInput);
   }
 }
 

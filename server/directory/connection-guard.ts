@@ -45,7 +45,10 @@ export class LdapFramer {
       if (typeof header === 'string') return { messages, problem: header };
       if (header.tag !== LDAP_MESSAGE_TAG) return { messages, problem: 'not an LDAP message (expected a SEQUENCE)' };
       if (header.contentBytes > this.maxMessageBytes) {
-        return { messages, problem: `message of ${header.contentBytes} bytes exceeds the limit of ${this.maxMessageBytes}` };
+        return {
+          messages,
+          problem: `message of ${header.contentBytes} bytes exceeds the limit of ${this.maxMessageBytes}`,
+        };
       }
       const total = header.headerBytes + header.contentBytes;
       if (this.buffered.length < total) return { messages };
@@ -75,10 +78,6 @@ interface LdapjsSocket extends Socket {
   };
 }
 
-/**
- * Hand a new socket to ldapjs behind our limits: ldapjs's own 'data' listener is
- * wrapped so it only ever sees whole messages of acceptable size.
- */
 export interface GuardHooks {
   /** Give the socket to ldapjs (its newConnection). */
   attach(socket: Socket): void;
@@ -88,48 +87,98 @@ export interface GuardHooks {
   onAnonymousBind?(socket: Socket): void;
 }
 
+/**
+ * Hand a new socket to ldapjs behind our limits: ldapjs's own 'data' listener is
+ * replaced, so ldapjs only ever sees whole messages of acceptable size, and only
+ * while the client is reading its replies.
+ */
 export function guardConnection(socket: Socket, limits: ConnectionLimits, hooks: GuardHooks): void {
   socket.setTimeout(limits.idleTimeoutMs);
   hooks.attach(socket);
   const ldapjsListeners = socket.listeners('data') as ((chunk: Buffer) => void)[];
   socket.removeAllListeners('data');
-  let refused = false;
-  const refuse = (reason: string): void => {
-    if (refused) return;
-    refused = true;
-    socket.end(noticeOfDisconnection(ResultCode.protocolError, reason), () => socket.destroy());
-  };
-  // ldapjs closes the socket without a reply when it cannot parse a message.
   const parser = (socket as LdapjsSocket).parser;
-  parser?.removeAllListeners('error');
-  parser?.on('error', (err) => refuse(`cannot parse the request: ${err.message}`));
-
   // ldapjs's own 'data' listener only formats a trace line (util.inspect of every
   // chunk, even with logging off: a measurable cost) and feeds the parser; we feed it.
   const deliver = parser
     ? (message: Buffer) => parser.write(message)
     : (message: Buffer) => ldapjsListeners.forEach((listener) => listener.call(socket, message));
-  const framer = new LdapFramer(limits.maxMessageBytes);
-  socket.on('data', (chunk: Buffer) => {
-    if (refused) return;
-    const { messages, problem } = framer.push(chunk);
-    // Replies to all the requests of one chunk leave in one write (handlers are synchronous).
-    socket.cork();
-    for (const message of messages) {
-      if (refused) break;
-      const seen = preflight(message, hooks.checkDn);
-      if (seen?.kind === 'reply') {
-        socket.write(seen.bytes);
-        continue;
+  const guarded = new GuardedConnection(socket, limits, hooks, deliver);
+  // ldapjs closes the socket without a reply when it cannot parse a message.
+  parser?.removeAllListeners('error');
+  parser?.on('error', (err) => guarded.refuse(`cannot parse the request: ${err.message}`));
+  socket.on('data', (chunk: Buffer) => guarded.receive(chunk));
+}
+
+class GuardedConnection {
+  private readonly framer: LdapFramer;
+  /** Whole messages not yet handled: at most one chunk's worth, as reading stops while they wait. */
+  private readonly queue: Buffer[] = [];
+  private problem: string | undefined;
+  private refused = false;
+  private waitingForDrain = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly limits: ConnectionLimits,
+    private readonly hooks: GuardHooks,
+    private readonly deliver: (message: Buffer) => void,
+  ) {
+    this.framer = new LdapFramer(limits.maxMessageBytes);
+  }
+
+  receive(chunk: Buffer): void {
+    if (this.refused) return;
+    const { messages, problem } = this.framer.push(chunk);
+    this.queue.push(...messages);
+    this.problem ??= problem;
+    this.pump();
+  }
+
+  refuse(reason: string): void {
+    if (this.refused) return;
+    this.refused = true;
+    this.queue.length = 0;
+    this.socket.end(noticeOfDisconnection(ResultCode.protocolError, reason), () => this.socket.destroy());
+  }
+
+  /**
+   * Handle queued requests until the replies waiting to be sent pass the backlog
+   * limit; then stop reading until the client has taken them (a client that
+   * pipelines thousands of searches and never reads cannot grow our memory).
+   */
+  private pump(): void {
+    if (this.waitingForDrain) return;
+    // Replies to a run of requests leave in one write (the handlers are synchronous).
+    this.socket.cork();
+    while (this.queue.length > 0 && !this.refused) {
+      if (this.socket.writableLength > this.limits.replyBacklogBytes) {
+        this.waitForDrain();
+        break;
       }
-      if (seen?.kind === 'anonymous-bind') hooks.onAnonymousBind?.(socket);
-      deliver(message);
+      this.handle(this.queue.shift()!);
     }
-    socket.uncork();
-    if (problem) refuse(problem);
-    if (socket.writableLength > limits.replyBacklogBytes && !socket.isPaused()) {
-      socket.pause();
-      socket.once('drain', () => socket.resume());
+    this.socket.uncork();
+    if (this.queue.length === 0 && this.problem) this.refuse(this.problem);
+  }
+
+  private waitForDrain(): void {
+    this.waitingForDrain = true;
+    this.socket.pause();
+    this.socket.once('drain', () => {
+      this.waitingForDrain = false;
+      this.socket.resume();
+      this.pump();
+    });
+  }
+
+  private handle(message: Buffer): void {
+    const seen = preflight(message, this.hooks.checkDn);
+    if (seen?.kind === 'reply') {
+      this.socket.write(seen.bytes);
+      return;
     }
-  });
+    if (seen?.kind === 'anonymous-bind') this.hooks.onAnonymousBind?.(this.socket);
+    this.deliver(message);
+  }
 }

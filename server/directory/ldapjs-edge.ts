@@ -106,7 +106,13 @@ export function toFilterNode(filter: LdapjsFilter, depth = 0): FilterNode {
     case 'PresenceFilter':
       return { type: 'present', attribute };
     case 'SubstringFilter':
-      return { type: 'substrings', attribute, initial: filter.initial || undefined, any: filter.any ?? [], final: filter.final || undefined };
+      return {
+        type: 'substrings',
+        attribute,
+        initial: filter.initial || undefined,
+        any: filter.any ?? [],
+        final: filter.final || undefined,
+      };
     default:
       return { type: 'unsupported', description: filter.type };
   }

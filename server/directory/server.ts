@@ -47,8 +47,8 @@ export class DirectoryServer {
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.ldap = createLdapjsServer((socket) => this.accept(socket, limits));
     this.ldap.maxConnections = 512;
-    // ldapjs reports a client's unparseable message as a server 'error' (after it has
-    // answered protocolError); unhandled, that event would crash the process.
+    // ldapjs re-emits socket and parser trouble as server 'error' / 'clientError'
+    // events; one bad client must never crash the process through an unhandled event.
     this.ldap.on('error', () => {});
     this.ldap.on('clientError', () => {});
     this.mountHandlers();

@@ -169,7 +169,10 @@ export function indexEntry(
   };
   for (const attribute of indexed.attributes) {
     if (!isMatchable(attribute.key)) continue;
-    indexed.matchValues.set(attribute.key, attribute.values.map((v) => matchKey(attribute.key, v)));
+    indexed.matchValues.set(
+      attribute.key,
+      attribute.values.map((v) => matchKey(attribute.key, v)),
+    );
   }
   return indexed;
 }

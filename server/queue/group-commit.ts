@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MailError } from '../core/mail-error.js';
+import type { WalSync } from '../core/wal-sync.js';
 
 /**
  * Group commit: every write submitted during one event-loop turn goes into ONE
@@ -56,7 +57,11 @@ export class GroupCommit {
   private readonly counters: GroupCommitStats = { commits: 0, writes: 0, failedCommits: 0, largestBatch: 0 };
   private readonly sql;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** When given, batches commit relaxed and are made durable by an fsync off the event loop. */
+    private readonly walSync?: WalSync,
+  ) {
     this.sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -85,17 +90,22 @@ export class GroupCommit {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    const results = this.runBatch(batch);
-    batch.forEach((write, i) => {
-      const result = results[i]!;
-      if (result.ok) write.resolve(result.value);
-      else write.reject(result.error);
-    });
+    const results = this.walSync ? this.walSync.runRelaxed(() => this.runBatch(batch)) : this.runBatch(batch);
+    const settle = (fsyncError?: unknown) =>
+      batch.forEach((write, i) => {
+        const result = results[i]!;
+        if (!result.ok) write.reject(result.error);
+        else if (fsyncError) write.reject(queueWriteError(fsyncError));
+        else write.resolve(result.value);
+      });
+    if (!this.walSync || !results.some((r) => r.ok)) settle();
+    else this.walSync.afterCommit().then(() => settle(), settle);
   }
 
   /** Commit what is pending and refuse anything later. */
   close(): void {
     this.flush();
+    this.walSync?.close();
     this.closed = true;
   }
 

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
+import { WalSync } from '../core/wal-sync.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
 import { deleteMessage, holdMessage, releaseMessage, retryMessageNow } from './operator.js';
 import { toHistory, toMessage, toRecipient, type MessageRow } from './rows.js';
@@ -55,9 +56,10 @@ export class QueueStore {
   private constructor(
     private readonly db: Database.Database,
     private readonly clock: Clock,
+    file: string,
   ) {
     this.s = prepareStatements(db);
-    this.writes = new GroupCommit(db);
+    this.writes = new GroupCommit(db, new WalSync(db, file));
     this.defaultMaxPages = db.pragma('max_page_count', { simple: true }) as number;
     this.soft = {
       relax: db.prepare('PRAGMA synchronous = NORMAL'),
@@ -70,7 +72,7 @@ export class QueueStore {
     try {
       configureConnection(db);
       migrate(db);
-      return new QueueStore(db, opts.clock);
+      return new QueueStore(db, opts.clock, opts.file);
     } catch (err) {
       db.close();
       throw err;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MailError } from '../core/mail-error.js';
+import type { WalSync } from '../core/wal-sync.js';
 import { findFolder, requireFolder, requireUser, type StoreContext } from './context.js';
 import { INBOX } from './folder-names.js';
 import type { HeaderSummary } from './headers.js';
@@ -101,6 +102,8 @@ export class DeliveryBatcher {
     private readonly ctx: StoreContext,
     /** Called after each commit with what it decided (listeners, trace). */
     private readonly afterCommit: (outcomes: DeliveryOutcome[]) => void,
+    /** When given, batches commit relaxed and are made durable by an fsync off the event loop. */
+    private readonly walSync?: WalSync,
   ) {
     this.deliverInSavepoint = ctx.db.transaction((item: PendingDelivery) => deliverOne(ctx, item));
     this.writeBatch = ctx.db.transaction((items: PendingDelivery[], outcomes: DeliveryOutcome[]) =>
@@ -128,6 +131,7 @@ export class DeliveryBatcher {
 
   close(): void {
     while (this.queue.length > 0) this.flush();
+    this.walSync?.close();
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
     this.closed = true;
@@ -135,15 +139,20 @@ export class DeliveryBatcher {
 
   private runBatch(items: PendingDelivery[]): void {
     const outcomes: DeliveryOutcome[] = [];
-    try {
-      this.writeBatch.immediate(items, outcomes);
-    } catch (err) {
+    const refuse = (err: unknown) => {
       this.stats.refused += items.length;
       const error = storageError(err);
       for (const item of items) item.reject(error);
+    };
+    try {
+      if (this.walSync) this.walSync.runRelaxed(() => this.writeBatch.immediate(items, outcomes));
+      else this.writeBatch.immediate(items, outcomes);
+    } catch (err) {
+      refuse(err);
       return;
     }
-    this.settle(outcomes);
+    if (!this.walSync) this.settle(outcomes);
+    else this.walSync.afterCommit().then(() => this.settle(outcomes), refuse);
   }
 
   /** The body of the batch's transaction; fills `outcomes` in order. */

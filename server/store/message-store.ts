@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { WalSync } from '../core/wal-sync.js';
 import type { Clock } from '../core/clock.js';
 import type { Tracer } from '../core/tracer.js';
 import { ensureUserRows, findUser, requireFolder, requireUser, type Changes, type StoreContext } from './context.js';
@@ -73,7 +74,7 @@ export class MessageStore {
     this.events = new StoreEvents(opts.host, opts.tracer);
     this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.ctx = { db, sql: prepareStatements(db), clock: opts.clock };
-    this.batcher = new DeliveryBatcher(this.ctx, (outcomes) => this.afterDeliveries(outcomes));
+    this.batcher = new DeliveryBatcher(this.ctx, (outcomes) => this.afterDeliveries(outcomes), new WalSync(db, opts.file));
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
   }
 

@@ -100,9 +100,18 @@ describe('DirectoryServer over LDAP (ldapts as the client)', () => {
       const bobs = await c.search(BASE, { filter: '(uid=bob)', attributes: ['userPassword'] });
       assert.deepEqual(passwordValues(bobs.searchEntries[0]!), []);
     });
-    await assert.rejects(withLdapts(ctx.url, (c) => c.bind(ALICE, 'wrong')), InvalidCredentialsError);
-    await assert.rejects(withLdapts(ctx.url, (c) => c.bind('uid=nobody,ou=People,o=siroe.example', 'x')), InvalidCredentialsError);
-    await assert.rejects(withLdapts(ctx.url, (c) => c.bind(ALICE, '')), InvalidCredentialsError);
+    await assert.rejects(
+      withLdapts(ctx.url, (c) => c.bind(ALICE, 'wrong')),
+      InvalidCredentialsError,
+    );
+    await assert.rejects(
+      withLdapts(ctx.url, (c) => c.bind('uid=nobody,ou=People,o=siroe.example', 'x')),
+      InvalidCredentialsError,
+    );
+    await assert.rejects(
+      withLdapts(ctx.url, (c) => c.bind(ALICE, '')),
+      InvalidCredentialsError,
+    );
   });
 
   test('a failed bind, or an anonymous one, leaves the connection anonymous', async () => {
@@ -128,10 +137,16 @@ describe('DirectoryServer over LDAP (ldapts as the client)', () => {
   });
 
   test('group staff lists its members', async () => {
-    const { searchEntries } = await withLdapts(ctx.url, (c) => c.search(`ou=Groups,${BASE}`, { scope: 'one', filter: '(cn=staff)' }));
+    const { searchEntries } = await withLdapts(ctx.url, (c) =>
+      c.search(`ou=Groups,${BASE}`, { scope: 'one', filter: '(cn=staff)' }),
+    );
     const staff = searchEntries[0]!;
     assert.deepEqual(staff.mgrpRFC822MailMember, ['alice@siroe.example', 'bob@siroe.example', 'carol@siroe.example']);
-    assert.deepEqual(staff.uniqueMember, [ALICE, 'uid=bob,ou=People,o=siroe.example', 'uid=carol,ou=People,o=siroe.example']);
+    assert.deepEqual(staff.uniqueMember, [
+      ALICE,
+      'uid=bob,ou=People,o=siroe.example',
+      'uid=carol,ou=People,o=siroe.example',
+    ]);
   });
 
   test('an unknown base is noSuchObject; sizeLimit is honoured', async () => {
@@ -139,14 +154,19 @@ describe('DirectoryServer over LDAP (ldapts as the client)', () => {
       withLdapts(ctx.url, (c) => c.search(`ou=Nowhere,${BASE}`, { filter: '(objectClass=*)' })),
       (err: Error & { code?: number }) => err.code === 32,
     );
-    const limited = await withLdapts(ctx.url, (c) => c.search(BASE, { filter: '(objectClass=inetMailUser)', sizeLimit: 2 }));
+    const limited = await withLdapts(ctx.url, (c) =>
+      c.search(BASE, { filter: '(objectClass=inetMailUser)', sizeLimit: 2 }),
+    );
     assert.equal(limited.searchEntries.length, 2);
   });
 
   test('writes are refused with insufficientAccessRights', async () => {
     await withLdapts(ctx.url, async (c) => {
       await c.bind(ALICE, 'alice');
-      await assert.rejects(c.add(`uid=eve,ou=People,${BASE}`, { objectClass: 'person', uid: 'eve' }), InsufficientAccessError);
+      await assert.rejects(
+        c.add(`uid=eve,ou=People,${BASE}`, { objectClass: 'person', uid: 'eve' }),
+        InsufficientAccessError,
+      );
       await assert.rejects(c.del(`uid=bob,ou=People,${BASE}`), InsufficientAccessError);
       await assert.rejects(c.modifyDN(`uid=bob,ou=People,${BASE}`, 'uid=robert'), InsufficientAccessError);
     });
@@ -181,7 +201,10 @@ describe('DirectoryClient against DirectoryServer', () => {
   });
 
   test('an alternate address finds the person', async () => {
-    const found = await directory.findRecipient('postmaster@siroe.example', 'route', { traceId: 'msg_a', spanId: 'msg_a.d1' });
+    const found = await directory.findRecipient('postmaster@siroe.example', 'route', {
+      traceId: 'msg_a',
+      spanId: 'msg_a.d1',
+    });
     assert.ok(found && found.kind === 'user');
     assert.equal(found.uid, 'alice');
     assert.equal(found.dn, ALICE);
@@ -270,7 +293,10 @@ describe('DirectoryClient against DirectoryServer', () => {
     const fresh = newDirectoryClient(ctx.url, tracer);
     try {
       const before = tracer.ofKind('directory.bound').length;
-      const addresses = Array.from({ length: 50 }, (_, i) => ['alice', 'bob', 'carol', 'staff', 'zed'][i % 5] + '@siroe.example');
+      const addresses = Array.from(
+        { length: 50 },
+        (_, i) => ['alice', 'bob', 'carol', 'staff', 'zed'][i % 5] + '@siroe.example',
+      );
       const found = await Promise.all(addresses.map((a) => fresh.findRecipient(a, 'route')));
       assert.equal(found.filter(Boolean).length, 40);
       const binds = tracer.ofKind('directory.bound').slice(before);
@@ -335,18 +361,26 @@ describe('DirectoryClient when the directory is down', () => {
 const LDAPSEARCH = ['/usr/bin/ldapsearch', '/usr/local/bin/ldapsearch'].find((p) => existsSync(p));
 
 describe('ldapsearch transcript', () => {
-  test('ldapsearch finds bob and the root DSE', { skip: LDAPSEARCH ? false : 'ldapsearch is not installed (apt-get install ldap-utils)' }, async (t) => {
-    const { server, port } = await startServer();
-    t.after(() => server.close());
-    const run = promisify(execFile);
-    const url = `ldap://127.0.0.1:${port}`;
-    const bob = await run(LDAPSEARCH!, ['-x', '-LLL', '-H', url, '-b', BASE, '(uid=bob)']);
-    assert.match(bob.stdout, /^dn: uid=bob,ou=People,o=siroe\.example$/m);
-    assert.match(bob.stdout, /^mailHost: mailboxb\.siroe\.example$/m);
-    assert.doesNotMatch(bob.stdout, /userPassword/i);
-    const root = await run(LDAPSEARCH!, ['-x', '-LLL', '-H', url, '-s', 'base', '-b', '', 'namingContexts']);
-    assert.match(root.stdout, /^namingContexts: o=siroe\.example$/m);
-    const wrong = run(LDAPSEARCH!, ['-x', '-LLL', '-H', url, '-D', ALICE, '-w', 'wrong', '-b', BASE, '(uid=alice)']);
-    await assert.rejects(wrong, (err: Error & { code?: number; stderr?: string }) => err.code === 49 && /Invalid credentials/.test(err.stderr ?? ''));
-  });
+  test(
+    'ldapsearch finds bob and the root DSE',
+    { skip: LDAPSEARCH ? false : 'ldapsearch is not installed (apt-get install ldap-utils)' },
+    async (t) => {
+      const { server, port } = await startServer();
+      t.after(() => server.close());
+      const run = promisify(execFile);
+      const url = `ldap://127.0.0.1:${port}`;
+      const bob = await run(LDAPSEARCH!, ['-x', '-LLL', '-H', url, '-b', BASE, '(uid=bob)']);
+      assert.match(bob.stdout, /^dn: uid=bob,ou=People,o=siroe\.example$/m);
+      assert.match(bob.stdout, /^mailHost: mailboxb\.siroe\.example$/m);
+      assert.doesNotMatch(bob.stdout, /userPassword/i);
+      const root = await run(LDAPSEARCH!, ['-x', '-LLL', '-H', url, '-s', 'base', '-b', '', 'namingContexts']);
+      assert.match(root.stdout, /^namingContexts: o=siroe\.example$/m);
+      const wrong = run(LDAPSEARCH!, ['-x', '-LLL', '-H', url, '-D', ALICE, '-w', 'wrong', '-b', BASE, '(uid=alice)']);
+      await assert.rejects(
+        wrong,
+        (err: Error & { code?: number; stderr?: string }) =>
+          err.code === 49 && /Invalid credentials/.test(err.stderr ?? ''),
+      );
+    },
+  );
 });

@@ -13,13 +13,16 @@ function byDn(entries: DirectoryEntry[], dn: string): DirectoryEntry {
 
 test('the tree has the suffix, the four units, people, groups, domains and the service account', () => {
   const entries = buildDirectoryEntries(defaultWorld(), SERVICE);
-  assert.deepEqual(entries.slice(0, 5).map((e) => e.dn), [
-    'o=siroe.example',
-    'ou=People,o=siroe.example',
-    'ou=Groups,o=siroe.example',
-    'ou=Domains,o=siroe.example',
-    'ou=Services,o=siroe.example',
-  ]);
+  assert.deepEqual(
+    entries.slice(0, 5).map((e) => e.dn),
+    [
+      'o=siroe.example',
+      'ou=People,o=siroe.example',
+      'ou=Groups,o=siroe.example',
+      'ou=Domains,o=siroe.example',
+      'ou=Services,o=siroe.example',
+    ],
+  );
   assert.deepEqual(byDn(entries, 'o=siroe.example').attributes.objectClass, ['top', 'organization']);
   for (const uid of ['alice', 'bob', 'carol', 'dave']) byDn(entries, `uid=${uid},ou=People,o=siroe.example`);
   byDn(entries, 'cn=staff,ou=Groups,o=siroe.example');
@@ -30,7 +33,15 @@ test('the tree has the suffix, the four units, people, groups, domains and the s
 
 test('a person has the Sun mail schema attributes', () => {
   const alice = byDn(buildDirectoryEntries(defaultWorld(), SERVICE), 'uid=alice,ou=People,o=siroe.example').attributes;
-  assert.deepEqual(alice.objectClass, ['top', 'person', 'organizationalPerson', 'inetOrgPerson', 'inetUser', 'inetMailUser', 'ipUser']);
+  assert.deepEqual(alice.objectClass, [
+    'top',
+    'person',
+    'organizationalPerson',
+    'inetOrgPerson',
+    'inetUser',
+    'inetMailUser',
+    'ipUser',
+  ]);
   assert.deepEqual(alice.cn, ['Alice Adams']);
   assert.deepEqual(alice.sn, ['Adams']);
   assert.deepEqual(alice.givenName, ['Alice']);
@@ -92,7 +103,12 @@ test('a group lists directory members by DN and every member by address', () => 
 
 test('domains carry their routing host; user options come from the spec', () => {
   const spec = defaultWorld();
-  spec.users[2] = { ...spec.users[2]!, deliveryOptions: ['forward', 'mailbox'], forwardingAddresses: ['gina@example.org'], status: 'inactive' };
+  spec.users[2] = {
+    ...spec.users[2]!,
+    deliveryOptions: ['forward', 'mailbox'],
+    forwardingAddresses: ['gina@example.org'],
+    status: 'inactive',
+  };
   const entries = buildDirectoryEntries(spec, SERVICE);
   const eng = byDn(entries, 'dc=eng.siroe.example,ou=Domains,o=siroe.example').attributes;
   assert.deepEqual(eng.associatedDomain, ['eng.siroe.example']);
@@ -111,5 +127,8 @@ test('special characters in names are escaped in DNs', () => {
 });
 
 test('a service account outside ou=Services is refused', () => {
-  assert.throws(() => buildDirectoryEntries(defaultWorld(), { dn: 'uid=mailsrv,ou=People,o=siroe.example', password: 'x' }), /ou=Services/);
+  assert.throws(
+    () => buildDirectoryEntries(defaultWorld(), { dn: 'uid=mailsrv,ou=People,o=siroe.example', password: 'x' }),
+    /ou=Services/,
+  );
 });

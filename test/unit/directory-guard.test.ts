@@ -81,9 +81,15 @@ test('preflight answers a SASL bind with authMethodNotSupported and spots anonym
   const bind = message(3, tlv(0x60, Buffer.concat([tlv(0x02, Buffer.from([3])), octets(''), sasl])));
   const reply = readResult(replyOf(preflight(bind)));
   assert.deepEqual([reply.messageId, reply.tag, reply.code], [3, 0x61, 7]);
-  const simple = message(4, tlv(0x60, Buffer.concat([tlv(0x02, Buffer.from([3])), octets('uid=a,o=x'), tlv(0x80, Buffer.from('pw'))])));
+  const simple = message(
+    4,
+    tlv(0x60, Buffer.concat([tlv(0x02, Buffer.from([3])), octets('uid=a,o=x'), tlv(0x80, Buffer.from('pw'))])),
+  );
   assert.equal(preflight(simple), undefined);
-  const anonymous = message(5, tlv(0x60, Buffer.concat([tlv(0x02, Buffer.from([3])), octets(''), tlv(0x80, Buffer.alloc(0))])));
+  const anonymous = message(
+    5,
+    tlv(0x60, Buffer.concat([tlv(0x02, Buffer.from([3])), octets(''), tlv(0x80, Buffer.alloc(0))])),
+  );
   assert.deepEqual(preflight(anonymous), { kind: 'anonymous-bind' });
   assert.equal(preflight(Buffer.from([0x30, 0x01, 0xff])), undefined, 'garbage is left to the parser');
 });

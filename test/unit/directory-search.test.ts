@@ -94,7 +94,11 @@ test('scopes base, one and sub; unknown base is noSuchObject with matchedDN', ()
 });
 
 test('the root DSE names the suffix and LDAP v3', () => {
-  const result = search('(objectClass=*)', { base: '', scope: 'base', attributes: ['namingContexts', 'supportedLDAPVersion'] });
+  const result = search('(objectClass=*)', {
+    base: '',
+    scope: 'base',
+    attributes: ['namingContexts', 'supportedLDAPVersion'],
+  });
   assert.equal(result.status, 0);
   assert.deepEqual(result.entries, [
     {
@@ -128,7 +132,9 @@ test('requested attributes, 1.1, typesOnly and sizeLimit', () => {
 test('userPassword is shown only to the entry itself', () => {
   const alice = normalizeDn('uid=alice,ou=People,o=siroe.example');
   const hasPassword = (boundNormDn: string | undefined) =>
-    search('(uid=alice)', { boundNormDn, attributes: ['*'] }).entries[0]!.attributes.some((a) => a.type === 'userPassword');
+    search('(uid=alice)', { boundNormDn, attributes: ['*'] }).entries[0]!.attributes.some(
+      (a) => a.type === 'userPassword',
+    );
   assert.equal(hasPassword(undefined), false);
   assert.equal(hasPassword(normalizeDn(SERVICE.dn)), false);
   assert.equal(hasPassword(normalizeDn('uid=bob,ou=People,o=siroe.example')), false);
@@ -160,7 +166,10 @@ test('simple bind: right password, wrong password, unknown DN, unauthenticated, 
 test('equality lookups use the value index (same answers as a full scan)', () => {
   // A filter the index cannot narrow (substring) and one it can (equality) must agree.
   for (const uid of ['alice', 'bob', 'carol', 'dave', 'nobody']) {
-    assert.deepEqual(dns(`(uid=${uid})`), dns(`(uid=${uid}*)`).filter((dn) => dn.startsWith(`uid=${uid},`)));
+    assert.deepEqual(
+      dns(`(uid=${uid})`),
+      dns(`(uid=${uid}*)`).filter((dn) => dn.startsWith(`uid=${uid},`)),
+    );
   }
   assert.deepEqual(dns('(&(objectClass=person)(|(mail=bob@siroe.example)(mail=carol@siroe.example)))'), [
     'uid=bob,ou=People,o=siroe.example',
