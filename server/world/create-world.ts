@@ -8,7 +8,8 @@ import { loadOrCreateCertificate } from '../core/tls-cert.js';
 import { TraceLog } from '../core/trace-log.js';
 import { WorldTracer } from '../core/tracer.js';
 import { DirectoryClient } from '../directory/client.js';
-import { DirectoryServer } from '../directory/server.js';
+import type { DirectoryThreadInit } from '../directory/directory-thread.js';
+import { HostThread } from '../core/host-thread.js';
 import { ControlServer } from '../http/control-server.js';
 import { loadOrCreateToken } from '../http/token.js';
 import { QueueStore } from '../queue/queue-store.js';
@@ -66,9 +67,12 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
   // Directory first: everything else looks things up in it.
   const directoryHost = spec.hosts.find((h) => h.role === 'directory')!;
   const service = { dn: `uid=mailsrv,ou=Services,${spec.site.baseDn}`, password: randomBytes(18).toString('base64url') };
-  const directoryServer = new DirectoryServer({ spec, node: directoryHost.name, serviceCredentials: service });
-  const ldapPort = await listen(directoryHost, 'ldap', (port) => directoryServer.listen(port, bindAddress));
-  lifecycle.add('directory server', () => directoryServer.close());
+  const ldapPort = await listen(directoryHost, 'ldap', async (port) => {
+    const init: DirectoryThreadInit = { options: { spec, node: directoryHost.name, serviceCredentials: service }, port, host: bindAddress };
+    const { thread, started } = await HostThread.start(new URL('../directory/directory-thread.ts', import.meta.url), init);
+    lifecycle.add('directory server', () => thread.close());
+    return started as number;
+  });
   const directoryFor = (callerNode: string) =>
     new DirectoryClient({
       url: `ldap://${bindAddress}:${ldapPort}`,

@@ -77,8 +77,11 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
     directory,
     kick: () => scheduler.kick(),
   };
-  const authenticate = async (login: string, password: string) =>
-    (await directory.authenticate(login, password, 'SMTP AUTH'))?.mail;
+  const authenticate = async (login: string, password: string) => {
+    const user = await directory.authenticate(login, password, 'SMTP AUTH');
+    // A disabled account may not send, even with the right password.
+    return user && user.status !== 'inactive' ? user.mail : undefined;
+  };
 
   for (const listener of ['smtp', 'submission'] as MtaListener[]) {
     const server = new SmtpServer({

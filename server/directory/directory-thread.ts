@@ -1,0 +1,26 @@
+import { serveThread } from '../core/host-thread-worker.js';
+import { DirectoryServer, type DirectoryServerOptions } from './server.js';
+
+/**
+ * The directory host on its own thread: LDAP parsing and encoding for every lookup
+ * of the MTA (and later the MMP) then runs beside the mail flow instead of in it.
+ */
+export interface DirectoryThreadInit {
+  options: Omit<DirectoryServerOptions, 'limits'>;
+  port: number;
+  host: string;
+}
+
+/** This thread's one server (a thread is one host). */
+let server: DirectoryServer | undefined;
+
+serveThread({
+  async start(args) {
+    const init = args as DirectoryThreadInit;
+    server = new DirectoryServer(init.options);
+    return server.listen(init.port, init.host);
+  },
+  async stop() {
+    await server?.close();
+  },
+});
