@@ -37,7 +37,11 @@ async function sendAll(plan: Plan): Promise<{ failures: number; bodyBytes: numbe
     while (next < plan.messages) {
       next++;
       try {
-        const client = await SmtpClient.connect({ host: '127.0.0.1', port: plan.port, clientHostname: 'bench.example' });
+        const client = await SmtpClient.connect({
+          host: '127.0.0.1',
+          port: plan.port,
+          clientHostname: 'bench.example',
+        });
         const r = await client.send({ from: 'a@siroe.example', to: [{ address: 'b@siroe.example' }] }, body);
         if (!r.recipients[0]?.accepted) failures++;
         await client.quit();
@@ -73,7 +77,9 @@ function startServer(tracer: WorldTracer, counters: { stored: number }): SmtpSer
 
 /** The clients in a child process, so the server has a core of its own. */
 function runClientsInChild(plan: Plan): Promise<{ failures: number; bodyBytes: number }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--clients', JSON.stringify(plan)], { execArgv: ['--import', 'tsx'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--clients', JSON.stringify(plan)], {
+    execArgv: ['--import', 'tsx'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (result) => resolve(result as { failures: number; bodyBytes: number }));
     child.once('error', reject);
@@ -106,7 +112,9 @@ async function main(): Promise<void> {
   );
   if (split) {
     const serverMsPerMessage = (elu.active / messages).toFixed(3);
-    console.log(`server thread busy ${(elu.utilization * 100).toFixed(0)}%: ${serverMsPerMessage} ms of server time per message`);
+    console.log(
+      `server thread busy ${(elu.utilization * 100).toFixed(0)}%: ${serverMsPerMessage} ms of server time per message`,
+    );
   }
 }
 

@@ -1,27 +1,36 @@
 import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import type { TraceEvent } from '../api/trace.js';
 import type { TraceSink } from './tracer.js';
 
+/** Recent events kept in memory: `since()` of a live UI never waits for the disk. */
+const RECENT_EVENTS = 100_000;
+
 /**
- * The persisted trace (trace.sqlite in the data dir). Events are buffered and written
- * in one transaction per event-loop turn: a busy world emits thousands per second.
- * synchronous=NORMAL in WAL mode survives a process crash (kill -9) for everything
- * committed; only an OS crash may lose the last moments — acceptable for a log that
- * explains the mail, unlike the queue that holds it.
+ * The persisted trace (trace.sqlite in the data dir). A busy world emits tens of
+ * thousands of events per second, so the SQLite inserts run on a thread of their own
+ * (trace-log-thread.ts); this side serialises each event once, keeps the newest ones
+ * in memory, and reads older ones from the file through a read-only connection.
  */
 export class TraceLog implements TraceSink {
-  private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
+  private readonly reader: Database.Database;
   private readonly selectSince: Database.Statement;
-  private readonly writeBatch: (events: TraceEvent[]) => void;
-  private pending: TraceEvent[] = [];
+  private readonly worker: Worker;
+  private recent: TraceEvent[] = [];
+  private pending: string[] = [];
   private flushScheduled = false;
+  private closed = false;
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS trace (
+  private constructor(reader: Database.Database, worker: Worker) {
+    this.reader = reader;
+    this.worker = worker;
+    this.selectSince = reader.prepare('SELECT event FROM trace WHERE seq > ? ORDER BY seq LIMIT ?').pluck();
+  }
+
+  static async open(file: string): Promise<TraceLog> {
+    const setup = new Database(file);
+    setup.pragma('journal_mode = WAL');
+    setup.exec(`CREATE TABLE IF NOT EXISTS trace (
       seq INTEGER PRIMARY KEY,
       at INTEGER NOT NULL,
       kind TEXT NOT NULL,
@@ -29,41 +38,65 @@ export class TraceLog implements TraceSink {
       event TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS trace_by_trace_id ON trace (trace_id) WHERE trace_id IS NOT NULL;`);
-    this.insert = this.db.prepare('INSERT OR REPLACE INTO trace (seq, at, kind, trace_id, event) VALUES (?, ?, ?, ?, ?)');
-    this.selectSince = this.db.prepare('SELECT event FROM trace WHERE seq > ? ORDER BY seq LIMIT ?').pluck();
-    this.writeBatch = this.db.transaction((events: TraceEvent[]) => {
-      for (const e of events) this.insert.run(e.seq, e.at, e.kind, e.traceId ?? null, JSON.stringify(e));
+    setup.close();
+    const worker = new Worker(new URL('./thread-boot.mjs', import.meta.url), {
+      workerData: { module: new URL('./trace-log-thread.ts', import.meta.url).href, file },
     });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    return new TraceLog(new Database(file, { readonly: true }), worker);
   }
 
   lastSeq(): number {
-    const row = this.db.prepare('SELECT MAX(seq) AS seq FROM trace').get() as { seq: number | null };
+    const row = this.reader.prepare('SELECT MAX(seq) AS seq FROM trace').get() as { seq: number | null };
     return row.seq ?? 0;
   }
 
   append(event: TraceEvent): void {
-    this.pending.push(event);
+    if (this.closed) return;
+    this.recent.push(event);
+    if (this.recent.length > RECENT_EVENTS * 1.5) this.recent = this.recent.slice(-RECENT_EVENTS);
+    this.pending.push(JSON.stringify(event));
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
   }
 
-  flush(): void {
-    this.flushScheduled = false;
-    if (this.pending.length === 0 || !this.db.open) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.writeBatch(batch);
-  }
-
   since(afterSeq: number, limit: number): TraceEvent[] {
-    this.flush();
-    return (this.selectSince.all(afterSeq, limit) as string[]).map((text) => JSON.parse(text) as TraceEvent);
+    const oldest = this.recent[0]?.seq;
+    if (oldest !== undefined && afterSeq >= oldest - 1) {
+      const start = afterSeq - oldest + 1;
+      return this.recent.slice(start, start + limit);
+    }
+    // Older than memory: those were written long ago. Continue from memory if the file runs out.
+    const fromFile = (this.selectSince.all(afterSeq, limit) as string[]).map((text) => JSON.parse(text) as TraceEvent);
+    const last = fromFile.at(-1)?.seq ?? afterSeq;
+    if (fromFile.length < limit && oldest !== undefined && last >= oldest - 1) {
+      return [...fromFile, ...this.since(last, limit - fromFile.length)];
+    }
+    return fromFile;
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.flush();
-    this.db.close();
+    this.closed = true;
+    await new Promise<void>((resolve) => {
+      this.worker.once('message', () => resolve());
+      this.worker.once('exit', () => resolve());
+      this.worker.postMessage({ stop: true });
+    });
+    await this.worker.terminate();
+    this.reader.close();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    this.worker.postMessage({ batch: this.pending });
+    this.pending = [];
   }
 }

@@ -50,7 +50,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
 
   const clock = new WorldClock(options.clock ?? { kind: 'real' });
   lifecycle.add('clock', () => clock.close());
-  const traceLog = new TraceLog(join(options.dataDir, 'trace.sqlite'));
+  const traceLog = await TraceLog.open(join(options.dataDir, 'trace.sqlite'));
   lifecycle.add('trace log', () => traceLog.close());
   const tracer = new WorldTracer(clock, traceLog, traceLog.lastSeq());
   const tls = await loadOrCreateCertificate(options.dataDir, spec.hosts.map((h) => h.name));

@@ -39,7 +39,13 @@ async function startServer(t: TestContext, options: Partial<SmtpServerOptions> =
       },
       onData: async (session, message) => {
         const env = session.envelope;
-        got.push({ message, from: env.mailFrom!.address, to: env.rcptTo.map((r) => r.address), params: env.mailFrom!.params, secure: session.secure });
+        got.push({
+          message,
+          from: env.mailFrom!.address,
+          to: env.rcptTo.map((r) => r.address),
+          params: env.mailFrom!.params,
+          secure: session.secure,
+        });
         return { queueId: `Q${got.length}` };
       },
       ...hooks,
@@ -118,7 +124,10 @@ describe('SmtpClient against SmtpServer', () => {
     assert.match(client.greeting, /mailboxa\.siroe\.example ESMTP/);
     assert.ok(client.extensions.has('PIPELINING'));
     const result = await client.send(
-      { from: 'erin@example.com', to: [{ address: 'bob@siroe.example', params: 'NOTIFY=FAILURE' }, { address: 'x@example.org' }] },
+      {
+        from: 'erin@example.com',
+        to: [{ address: 'bob@siroe.example', params: 'NOTIFY=FAILURE' }, { address: 'x@example.org' }],
+      },
       message('one'),
     );
     assert.deepEqual(result.recipients, [
@@ -133,19 +142,31 @@ describe('SmtpClient against SmtpServer', () => {
   });
 
   test('LMTP: one outcome per recipient from the replies after the dot', async (t) => {
-    const { port } = await startServer(t, { mode: 'lmtp', protocol: 'lmtp' }, {
-      onData: async (session) => ({
-        recipients: session.envelope.rcptTo.map((r) =>
-          r.address.startsWith('full')
-            ? { code: 452, enhanced: '4.2.2', text: 'Mailbox full' }
-            : { code: 250, enhanced: '2.1.5', text: 'Delivered' },
-        ),
-      }),
+    const { port } = await startServer(
+      t,
+      { mode: 'lmtp', protocol: 'lmtp' },
+      {
+        onData: async (session) => ({
+          recipients: session.envelope.rcptTo.map((r) =>
+            r.address.startsWith('full')
+              ? { code: 452, enhanced: '4.2.2', text: 'Mailbox full' }
+              : { code: 250, enhanced: '2.1.5', text: 'Delivered' },
+          ),
+        }),
+      },
+    );
+    const client = await SmtpClient.connect({
+      host: '127.0.0.1',
+      port,
+      lmtp: true,
+      clientHostname: 'mta.siroe.example',
     });
-    const client = await SmtpClient.connect({ host: '127.0.0.1', port, lmtp: true, clientHostname: 'mta.siroe.example' });
     t.after(() => client.close());
     const result = await client.send(
-      { from: '', to: [{ address: 'alice@siroe.example' }, { address: 'nobody@example.org' }, { address: 'full@siroe.example' }] },
+      {
+        from: '',
+        to: [{ address: 'alice@siroe.example' }, { address: 'nobody@example.org' }, { address: 'full@siroe.example' }],
+      },
       message('lmtp'),
     );
     assert.deepEqual(
@@ -160,21 +181,37 @@ describe('SmtpClient against SmtpServer', () => {
   });
 
   test('reuses one connection for three messages, and recovers after a refused transaction', async (t) => {
-    const { port, got, tracer } = await startServer(t, {}, {
-      onMailFrom: async (_s, from) => {
-        if (from.address === 'spammer@example.net') {
-          throw new MailError({ code: 550, enhanced: '5.7.1', publicText: 'Go away', component: 'test' });
-        }
+    const { port, got, tracer } = await startServer(
+      t,
+      {},
+      {
+        onMailFrom: async (_s, from) => {
+          if (from.address === 'spammer@example.net') {
+            throw new MailError({ code: 550, enhanced: '5.7.1', publicText: 'Go away', component: 'test' });
+          }
+        },
       },
-    });
+    );
     const client = await SmtpClient.connect({ host: '127.0.0.1', port, clientHostname: 'mta.siroe.example' });
     t.after(() => client.close());
     for (const n of [1, 2]) {
-      const r = await client.send({ from: 'a@siroe.example', to: [{ address: 'bob@siroe.example' }] }, message(`m${n}`));
+      const r = await client.send(
+        { from: 'a@siroe.example', to: [{ address: 'bob@siroe.example' }] },
+        message(`m${n}`),
+      );
       assert.equal(r.recipients[0]!.accepted, true);
     }
-    const refused = await client.send({ from: 'spammer@example.net', to: [{ address: 'bob@siroe.example' }] }, message('spam'));
-    assert.deepEqual(refused.recipients[0], { address: 'bob@siroe.example', code: 550, enhanced: '5.7.1', text: 'Go away', accepted: false });
+    const refused = await client.send(
+      { from: 'spammer@example.net', to: [{ address: 'bob@siroe.example' }] },
+      message('spam'),
+    );
+    assert.deepEqual(refused.recipients[0], {
+      address: 'bob@siroe.example',
+      code: 550,
+      enhanced: '5.7.1',
+      text: 'Go away',
+      accepted: false,
+    });
     const r3 = await client.send({ from: 'a@siroe.example', to: [{ address: 'carol@siroe.example' }] }, message('m3'));
     assert.equal(r3.recipients[0]!.accepted, true);
     assert.equal(got.length, 3);
@@ -189,7 +226,10 @@ describe('SmtpClient against SmtpServer', () => {
     const { port, got } = await startServer(t);
     const client = await SmtpClient.connect({ host: '127.0.0.1', port, clientHostname: 'mta.siroe.example' });
     t.after(() => client.close());
-    await client.send({ from: 'a@siroe.example', to: [{ address: 'b@siroe.example' }] }, Buffer.from('Subject: d\n\n.\r\n..two\r\nlast'));
+    await client.send(
+      { from: 'a@siroe.example', to: [{ address: 'b@siroe.example' }] },
+      Buffer.from('Subject: d\n\n.\r\n..two\r\nlast'),
+    );
     assert.equal(got[0]!.message.toString(), 'Subject: d\r\n\r\n.\r\n..two\r\nlast\r\n');
   });
 
@@ -221,15 +261,25 @@ describe('SmtpClient against SmtpServer', () => {
   });
 
   test('a server that refuses everything: the whole transaction fails per recipient', async (t) => {
-    const { port } = await startServer(t, {}, {
-      onRcptTo: async () => {
-        throw new MailError({ code: 450, enhanced: '4.2.1', publicText: 'Try later', component: 'test' });
+    const { port } = await startServer(
+      t,
+      {},
+      {
+        onRcptTo: async () => {
+          throw new MailError({ code: 450, enhanced: '4.2.1', publicText: 'Try later', component: 'test' });
+        },
       },
-    });
+    );
     const client = await SmtpClient.connect({ host: '127.0.0.1', port, clientHostname: 'mta.siroe.example' });
     t.after(() => client.close());
     const r = await client.send({ from: 'a@siroe.example', to: [{ address: 'b@siroe.example' }] }, message('x'));
-    assert.deepEqual(r.recipients[0], { address: 'b@siroe.example', code: 450, enhanced: '4.2.1', text: 'Try later', accepted: false });
+    assert.deepEqual(r.recipients[0], {
+      address: 'b@siroe.example',
+      code: 450,
+      enhanced: '4.2.1',
+      text: 'Try later',
+      accepted: false,
+    });
     assert.equal(r.dataReply?.code, 554);
     const again = await client.send({ from: 'a@siroe.example', to: [{ address: 'b@siroe.example' }] }, message('y'));
     assert.equal(again.recipients[0]!.code, 450, 'connection still in step after RSET');
@@ -243,14 +293,17 @@ describe('SmtpClient failures and old servers', () => {
     await once(probe, 'listening');
     const port = (probe.address() as { port: number }).port;
     await new Promise((r) => probe.close(r));
-    await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port, clientHostname: 'mta.siroe.example' }), (err: unknown) => {
-      assert.ok(err instanceof MailError);
-      assert.equal(err.code, 421);
-      assert.equal(err.enhanced, '4.4.1');
-      assert.equal(err.temporary, true);
-      assert.equal(err.component, 'smtp-client');
-      return true;
-    });
+    await assert.rejects(
+      SmtpClient.connect({ host: '127.0.0.1', port, clientHostname: 'mta.siroe.example' }),
+      (err: unknown) => {
+        assert.ok(err instanceof MailError);
+        assert.equal(err.code, 421);
+        assert.equal(err.enhanced, '4.4.1');
+        assert.equal(err.temporary, true);
+        assert.equal(err.component, 'smtp-client');
+        return true;
+      },
+    );
   });
 
   test('a server that never answers: timeout becomes 421 4.4.2', async (t) => {
@@ -275,7 +328,26 @@ describe('SmtpClient failures and old servers', () => {
       (err: unknown) => err instanceof MailError && err.temporary && err.component === 'smtp-client',
     );
     assert.equal(client.closed, true);
-    await assert.rejects(client.send({ from: 'a@x.example', to: [{ address: 'b@y.example' }] }, message('x')), MailError);
+    await assert.rejects(
+      client.send({ from: 'a@x.example', to: [{ address: 'b@y.example' }] }, message('x')),
+      MailError,
+    );
+  });
+
+  test('a line break in the envelope is refused before anything is sent', async (t) => {
+    const { port, tracer } = await startServer(t);
+    const client = await SmtpClient.connect({ host: '127.0.0.1', port, clientHostname: 'c' });
+    t.after(() => client.close());
+    await assert.rejects(
+      client.send(
+        { from: 'a@siroe.example>\r\nRCPT TO:<evil@example.org', to: [{ address: 'b@siroe.example' }] },
+        message('x'),
+      ),
+      (err: unknown) => err instanceof MailError && err.code === 501 && err.permanent,
+    );
+    const r = await client.send({ from: 'a@siroe.example', to: [{ address: 'b@siroe.example' }] }, message('y'));
+    assert.equal(r.recipients[0]!.accepted, true);
+    assert.ok(!tracer.ofKind('smtp.command').some((e) => e.data.args.includes('evil')));
   });
 
   test('a garbled reply is a temporary protocol error', async (t) => {
@@ -291,12 +363,30 @@ describe('SmtpClient failures and old servers', () => {
     const port = await fakeServer(t, stepServer(seen));
     const client = await SmtpClient.connect({ host: '127.0.0.1', port, clientHostname: 'c.example' });
     t.after(() => client.close());
-    const r = await client.send({ from: 'a@x.example', to: [{ address: 'ok@y.example' }, { address: 'bad@y.example' }] }, message('s'));
-    assert.deepEqual(r.recipients.map((x) => [x.code, x.accepted]), [[250, true], [550, false]]);
-    assert.deepEqual(seen.slice(0, 5), ['EHLO c.example', 'MAIL FROM:<a@x.example>', 'RCPT TO:<ok@y.example>', 'RCPT TO:<bad@y.example>', 'DATA']);
+    const r = await client.send(
+      { from: 'a@x.example', to: [{ address: 'ok@y.example' }, { address: 'bad@y.example' }] },
+      message('s'),
+    );
+    assert.deepEqual(
+      r.recipients.map((x) => [x.code, x.accepted]),
+      [
+        [250, true],
+        [550, false],
+      ],
+    );
+    assert.deepEqual(seen.slice(0, 5), [
+      'EHLO c.example',
+      'MAIL FROM:<a@x.example>',
+      'RCPT TO:<ok@y.example>',
+      'RCPT TO:<bad@y.example>',
+      'DATA',
+    ]);
     seen.length = 0;
     const refused = await client.send({ from: 'spam@x.example', to: [{ address: 'ok@y.example' }] }, message('s'));
-    assert.deepEqual(refused.recipients.map((x) => [x.code, x.enhanced, x.accepted]), [[550, '5.7.1', false]]);
+    assert.deepEqual(
+      refused.recipients.map((x) => [x.code, x.enhanced, x.accepted]),
+      [[550, '5.7.1', false]],
+    );
     assert.deepEqual(seen, ['MAIL FROM:<spam@x.example>', 'RSET']);
     await client.quit();
     assert.equal(seen.at(-1), 'QUIT');

@@ -127,7 +127,12 @@ interface Received {
 }
 
 const refuse = (address: string): MailError =>
-  new MailError({ code: 550, enhanced: '5.1.1', publicText: `<${address}>: Recipient address rejected`, component: 'test' });
+  new MailError({
+    code: 550,
+    enhanced: '5.1.1',
+    publicText: `<${address}>: Recipient address rejected`,
+    component: 'test',
+  });
 
 /** Starts a server with simple hooks: *@siroe.example is local, everything else refused. */
 async function startServer(t: TestContext, options: Partial<SmtpServerOptions> = {}, hooks: Partial<SmtpHooks> = {}) {
@@ -177,10 +182,19 @@ async function greeted(port: number, hello = 'EHLO client.example'): Promise<Raw
   return raw;
 }
 
-const goodAuth = (): SmtpServerOptions['auth'] => ({ methods: ['PLAIN', 'LOGIN'], required: false, allowInsecure: () => true });
+const goodAuth = (): SmtpServerOptions['auth'] => ({
+  methods: ['PLAIN', 'LOGIN'],
+  required: false,
+  allowInsecure: () => true,
+});
 const onAuth: SmtpHooks['onAuth'] = async (_s, c) => {
   if (c.username === 'alice' && c.password === 'alice') return { user: 'alice@siroe.example' };
-  throw new MailError({ code: 535, enhanced: '5.7.8', publicText: 'Authentication credentials invalid', component: 'test' });
+  throw new MailError({
+    code: 535,
+    enhanced: '5.7.8',
+    publicText: 'Authentication credentials invalid',
+    component: 'test',
+  });
 };
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
@@ -197,7 +211,12 @@ describe('SmtpServer with nodemailer', () => {
     const { port, received } = await startServer(t);
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
     t.after(() => transport.close());
-    const info = await transport.sendMail({ from: 'erin@example.com', to: 'bob@siroe.example', subject: 'Hi', text: 'Hello Bob' });
+    const info = await transport.sendMail({
+      from: 'erin@example.com',
+      to: 'bob@siroe.example',
+      subject: 'Hi',
+      text: 'Hello Bob',
+    });
     assert.match(info.response, /^250 2\.0\.0 Ok: queued as Q1/);
     assert.equal(received.length, 1);
     assert.equal(received[0]!.from, 'erin@example.com');
@@ -210,15 +229,29 @@ describe('SmtpServer with nodemailer', () => {
     const { port } = await startServer(t);
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
     t.after(() => transport.close());
-    const info = await transport.sendMail({ from: 'a@siroe.example', to: ['bob@siroe.example', 'x@elsewhere.example'], text: 'x' });
+    const info = await transport.sendMail({
+      from: 'a@siroe.example',
+      to: ['bob@siroe.example', 'x@elsewhere.example'],
+      text: 'x',
+    });
     assert.deepEqual(info.accepted, ['bob@siroe.example']);
     assert.deepEqual(info.rejected, ['x@elsewhere.example']);
   });
 
   test('AUTH with good and bad credentials', async (t) => {
     const { port, received } = await startServer(t, { auth: { ...goodAuth()!, required: true } }, { onAuth });
-    const good = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true, auth: { user: 'alice', pass: 'alice' } });
-    const bad = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true, auth: { user: 'alice', pass: 'wrong' } });
+    const good = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port,
+      ignoreTLS: true,
+      auth: { user: 'alice', pass: 'alice' },
+    });
+    const bad = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port,
+      ignoreTLS: true,
+      auth: { user: 'alice', pass: 'wrong' },
+    });
     t.after(() => {
       good.close();
       bad.close();
@@ -226,10 +259,13 @@ describe('SmtpServer with nodemailer', () => {
     await good.sendMail({ from: 'alice@siroe.example', to: 'bob@siroe.example', text: 'authed' });
     assert.equal(received[0]!.user, 'alice@siroe.example');
     assert.equal(received[0]!.transmissionType, 'ESMTPA');
-    await assert.rejects(bad.sendMail({ from: 'alice@siroe.example', to: 'bob@siroe.example', text: 'x' }), (err: Error & { responseCode?: number }) => {
-      assert.equal(err.responseCode, 535);
-      return true;
-    });
+    await assert.rejects(
+      bad.sendMail({ from: 'alice@siroe.example', to: 'bob@siroe.example', text: 'x' }),
+      (err: Error & { responseCode?: number }) => {
+        assert.equal(err.responseCode, 535);
+        return true;
+      },
+    );
     assert.equal(received.length, 1);
   });
 
@@ -294,7 +330,12 @@ describe('SmtpServer greeting and session', () => {
       {
         onConnect: async (session) => {
           if (session.reverseName === 'localhost.siroe.example') {
-            throw new MailError({ code: 554, enhanced: '5.7.1', publicText: 'No SMTP service here', component: 'test' });
+            throw new MailError({
+              code: 554,
+              enhanced: '5.7.1',
+              publicText: 'No SMTP service here',
+              component: 'test',
+            });
           }
         },
       },
@@ -376,7 +417,12 @@ describe('SmtpServer greeting and session', () => {
     await raw.expect(503, '5.5.1');
     await raw.expect(503, '5.5.1');
     await raw.expect(501, '5.5.4');
-    raw.send('MAIL FROM:<a@siroe.example> FOO=1', 'MAIL FROM:<a@@x>', 'MAIL FROM:<a@siroe.example>', 'MAIL FROM:<b@siroe.example>');
+    raw.send(
+      'MAIL FROM:<a@siroe.example> FOO=1',
+      'MAIL FROM:<a@@x>',
+      'MAIL FROM:<a@siroe.example>',
+      'MAIL FROM:<b@siroe.example>',
+    );
     await raw.expect(555, '5.5.4');
     await raw.expect(501, '5.1.7');
     await raw.expect(250);
@@ -402,7 +448,12 @@ describe('SmtpServer greeting and session', () => {
     const { port } = await startServer(t, { maxRecipients: 2 });
     const raw = await greeted(port);
     t.after(() => raw.close());
-    raw.send('MAIL FROM:<a@siroe.example>', 'RCPT TO:<a@siroe.example>', 'RCPT TO:<b@siroe.example>', 'RCPT TO:<c@siroe.example>');
+    raw.send(
+      'MAIL FROM:<a@siroe.example>',
+      'RCPT TO:<a@siroe.example>',
+      'RCPT TO:<b@siroe.example>',
+      'RCPT TO:<c@siroe.example>',
+    );
     await raw.expect(250);
     await raw.expect(250);
     await raw.expect(250);
@@ -430,6 +481,22 @@ describe('SmtpServer greeting and session', () => {
     raw.write('\r\nNOOP\r\n');
     await raw.expect(500, '5.5.2');
     await raw.expect(250);
+  });
+
+  test('a client that pipelines without reading gets every reply, in order, once it reads', async (t) => {
+    const { port } = await startServer(t);
+    const raw = await greeted(port);
+    t.after(() => raw.close());
+    raw.socket.pause();
+    const count = 20_000; // about 360 KiB of replies: well past the socket buffers
+    raw.write('NOOP\r\n'.repeat(count - 1) + 'QUIT\r\n');
+    raw.socket.resume();
+    for (let i = 0; i < count - 1; i++) {
+      const reply = await raw.next();
+      if (reply.code !== 250) assert.fail(`reply ${i}: ${reply.raw}`);
+    }
+    await raw.expect(221);
+    await raw.closed;
   });
 
   test('oversize message: 552 5.3.4, then the session is still usable', async (t) => {
@@ -468,7 +535,11 @@ describe('SmtpServer greeting and session', () => {
     await raw.expect(250);
     await raw.expect(250);
     await raw.expect(354);
-    const body = Buffer.concat([Buffer.from('Subject: caf\xc3\xa9\r\n\r\n', 'latin1'), Buffer.from([0xe2, 0x82, 0xac, 0xff, 0x80]), Buffer.from('\r\n')]);
+    const body = Buffer.concat([
+      Buffer.from('Subject: caf\xc3\xa9\r\n\r\n', 'latin1'),
+      Buffer.from([0xe2, 0x82, 0xac, 0xff, 0x80]),
+      Buffer.from('\r\n'),
+    ]);
     raw.write(Buffer.concat([body, Buffer.from('.\r\n')]));
     await raw.expect(250);
     assert.deepEqual(received[0]!.message, body);
@@ -476,11 +547,15 @@ describe('SmtpServer greeting and session', () => {
   });
 
   test('onData errors become the reply; the transaction is reset either way', async (t) => {
-    const { port } = await startServer(t, {}, {
-      onData: async () => {
-        throw new MailError({ code: 451, enhanced: '4.3.0', publicText: 'Queue is busy', component: 'test' });
+    const { port } = await startServer(
+      t,
+      {},
+      {
+        onData: async () => {
+          throw new MailError({ code: 451, enhanced: '4.3.0', publicText: 'Queue is busy', component: 'test' });
+        },
       },
-    });
+    );
     const raw = await greeted(port);
     t.after(() => raw.close());
     raw.send('MAIL FROM:<a@siroe.example>', 'RCPT TO:<bob@siroe.example>', 'DATA');
@@ -510,7 +585,10 @@ describe('SmtpServer greeting and session', () => {
       await raw.closed;
     }
     assert.equal(server.connectionCount, 0);
-    assert.deepEqual(tracer.ofKind('session.closed').map((e) => e.data.reason), ['shutdown', 'shutdown']);
+    assert.deepEqual(
+      tracer.ofKind('session.closed').map((e) => e.data.reason),
+      ['shutdown', 'shutdown'],
+    );
   });
 });
 
@@ -519,9 +597,19 @@ describe('SmtpServer AUTH', () => {
     const { port } = await startServer(t, { auth: goodAuth() }, { onAuth });
     for (const steps of [
       [[`AUTH PLAIN ${b64('\0alice\0alice')}`, 235]],
-      [['AUTH PLAIN', 334], [b64('\0alice\0alice'), 235]],
-      [['AUTH LOGIN', 334], [b64('alice'), 334], [b64('alice'), 235]],
-      [[`AUTH LOGIN ${b64('alice')}`, 334], [b64('alice'), 235]],
+      [
+        ['AUTH PLAIN', 334],
+        [b64('\0alice\0alice'), 235],
+      ],
+      [
+        ['AUTH LOGIN', 334],
+        [b64('alice'), 334],
+        [b64('alice'), 235],
+      ],
+      [
+        [`AUTH LOGIN ${b64('alice')}`, 334],
+        [b64('alice'), 235],
+      ],
     ] as Array<Array<[string, number]>>) {
       const raw = await greeted(port);
       for (const [line, code] of steps) {
@@ -556,7 +644,11 @@ describe('SmtpServer AUTH', () => {
   });
 
   test('AUTH is refused before TLS for an address not allowed in the clear', async (t) => {
-    const { port } = await startServer(t, { tls: tlsPems, auth: { methods: ['PLAIN'], required: true, allowInsecure: () => false } }, { onAuth });
+    const { port } = await startServer(
+      t,
+      { tls: tlsPems, auth: { methods: ['PLAIN'], required: true, allowInsecure: () => false } },
+      { onAuth },
+    );
     const raw = await Raw.connect(port);
     t.after(() => raw.close());
     await raw.expect(220);
@@ -597,7 +689,13 @@ describe('SmtpServer STARTTLS', () => {
     await raw.startTls();
     raw.send('RCPT TO:<bob@siroe.example>');
     await raw.expect(503, '5.5.1'); // session was reset: EHLO first, and no MAIL survived
-    raw.send('EHLO c.example', 'RCPT TO:<bob@siroe.example>', 'MAIL FROM:<ok@example.org>', 'RCPT TO:<bob@siroe.example>', 'DATA');
+    raw.send(
+      'EHLO c.example',
+      'RCPT TO:<bob@siroe.example>',
+      'MAIL FROM:<ok@example.org>',
+      'RCPT TO:<bob@siroe.example>',
+      'DATA',
+    );
     const ehlo = await raw.expect(250);
     assert.ok(!ehlo.lines.includes('STARTTLS'), 'STARTTLS no longer offered');
     await raw.expect(503, '5.5.1');
@@ -616,15 +714,19 @@ describe('SmtpServer STARTTLS', () => {
 
 describe('SmtpServer LMTP', () => {
   test('one reply per accepted recipient after the final dot', async (t) => {
-    const { port } = await startServer(t, { mode: 'lmtp', protocol: 'lmtp', auth: goodAuth() }, {
-      onData: async (session) => ({
-        recipients: session.envelope.rcptTo.map((r) =>
-          r.address.startsWith('full')
-            ? { code: 452, enhanced: '4.2.2', text: 'Mailbox full' }
-            : { code: 250, enhanced: '2.1.5', text: `<${r.address}> delivered` },
-        ),
-      }),
-    });
+    const { port } = await startServer(
+      t,
+      { mode: 'lmtp', protocol: 'lmtp', auth: goodAuth() },
+      {
+        onData: async (session) => ({
+          recipients: session.envelope.rcptTo.map((r) =>
+            r.address.startsWith('full')
+              ? { code: 452, enhanced: '4.2.2', text: 'Mailbox full' }
+              : { code: 250, enhanced: '2.1.5', text: `<${r.address}> delivered` },
+          ),
+        }),
+      },
+    );
     const raw = await Raw.connect(port);
     t.after(() => raw.close());
     const greeting = await raw.expect(220);
@@ -633,7 +735,13 @@ describe('SmtpServer LMTP', () => {
     await raw.expect(500, '5.5.1');
     const lhlo = await raw.expect(250);
     assert.ok(!lhlo.lines.some((l) => l.startsWith('AUTH')), 'no AUTH in LMTP');
-    raw.send('MAIL FROM:<a@example.com>', 'RCPT TO:<bob@siroe.example>', 'RCPT TO:<nobody@example.org>', 'RCPT TO:<full@siroe.example>', 'DATA');
+    raw.send(
+      'MAIL FROM:<a@example.com>',
+      'RCPT TO:<bob@siroe.example>',
+      'RCPT TO:<nobody@example.org>',
+      'RCPT TO:<full@siroe.example>',
+      'DATA',
+    );
     await raw.expect(250);
     await raw.expect(250);
     await raw.expect(550);
@@ -646,11 +754,15 @@ describe('SmtpServer LMTP', () => {
   });
 
   test('a failing onData is repeated for each recipient', async (t) => {
-    const { port } = await startServer(t, { mode: 'lmtp', protocol: 'lmtp' }, {
-      onData: async () => {
-        throw new Error('disk on fire');
+    const { port } = await startServer(
+      t,
+      { mode: 'lmtp', protocol: 'lmtp' },
+      {
+        onData: async () => {
+          throw new Error('disk on fire');
+        },
       },
-    });
+    );
     const raw = await greeted(port, 'LHLO c.example');
     t.after(() => raw.close());
     raw.send('MAIL FROM:<>', 'RCPT TO:<a@siroe.example>', 'RCPT TO:<b@siroe.example>', 'DATA');

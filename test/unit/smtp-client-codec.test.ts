@@ -9,7 +9,12 @@ describe('ReplyParser', () => {
     const parser = new ReplyParser();
     assert.deepEqual(parser.push(Buffer.from('250-mx.example\r\n250-PIPE')), []);
     const [ehlo, rcpt] = parser.push(Buffer.from('LINING\r\n250 SIZE 10\r\n550 5.1.1 No such user\r\n'));
-    assert.deepEqual(ehlo, { code: 250, enhanced: undefined, lines: ['mx.example', 'PIPELINING', 'SIZE 10'], text: 'mx.example PIPELINING SIZE 10' });
+    assert.deepEqual(ehlo, {
+      code: 250,
+      enhanced: undefined,
+      lines: ['mx.example', 'PIPELINING', 'SIZE 10'],
+      text: 'mx.example PIPELINING SIZE 10',
+    });
     assert.deepEqual(rcpt, { code: 550, enhanced: '5.1.1', lines: ['No such user'], text: 'No such user' });
   });
 

@@ -23,7 +23,11 @@ function readLines(reader: LineReader, chunks: string[]): string[] {
 describe('LineReader', () => {
   test('splits CRLF and bare LF lines and keeps a partial line for later', () => {
     const reader = new LineReader(4096);
-    assert.deepEqual(readLines(reader, ['EHLO a\r\nNOOP\nMA', 'IL FROM:<>\r\n']), ['line:EHLO a', 'line:NOOP', 'line:MAIL FROM:<>']);
+    assert.deepEqual(readLines(reader, ['EHLO a\r\nNOOP\nMA', 'IL FROM:<>\r\n']), [
+      'line:EHLO a',
+      'line:NOOP',
+      'line:MAIL FROM:<>',
+    ]);
   });
 
   test('a line of exactly the limit passes, one byte more is too long', () => {
@@ -111,7 +115,11 @@ describe('DataReader', () => {
   });
 
   test('keeps 8-bit bytes untouched', () => {
-    const body = Buffer.concat([Buffer.from('Subject: caf'), Buffer.from([0xc3, 0xa9, 0xff, 0x00]), Buffer.from('\r\n.\r\n')]);
+    const body = Buffer.concat([
+      Buffer.from('Subject: caf'),
+      Buffer.from([0xc3, 0xa9, 0xff, 0x00]),
+      Buffer.from('\r\n.\r\n'),
+    ]);
     const reader = new DataReader(1000);
     assert.equal(reader.push(body).done, true);
     assert.deepEqual(reader.message(), body.subarray(0, body.length - 3));

@@ -14,7 +14,8 @@ const MAX_LOCAL_PART_BYTES = 64;
 const MAX_DOMAIN_BYTES = 255;
 const ATEXT = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\u{10ffff}]+$/u;
 const QUOTED_LOCAL = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\u{10ffff}]|\\[\x20-\x7e])*"$/u;
-const LABEL = /^(?:[A-Za-z0-9\u0080-\u{10ffff}](?:[A-Za-z0-9\-\u0080-\u{10ffff}]{0,61}[A-Za-z0-9\u0080-\u{10ffff}])?)$/u;
+const LABEL =
+  /^(?:[A-Za-z0-9\u0080-\u{10ffff}](?:[A-Za-z0-9\-\u0080-\u{10ffff}]{0,61}[A-Za-z0-9\u0080-\u{10ffff}])?)$/u;
 const PARAM = /^([A-Za-z0-9][A-Za-z0-9-]*)(?:=([^=\s\x00-\x1f\x7f]+))?$/;
 
 export function isAscii(text: string): boolean {

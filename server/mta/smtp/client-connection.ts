@@ -37,7 +37,12 @@ export class ClientConnection {
     this.attach(socket);
   }
 
-  static open(host: string, port: number, connectTimeoutMs: number, commandTimeoutMs: number): Promise<ClientConnection> {
+  static open(
+    host: string,
+    port: number,
+    connectTimeoutMs: number,
+    commandTimeoutMs: number,
+  ): Promise<ClientConnection> {
     const label = `${host}:${port}`;
     return new Promise((resolve, reject) => {
       const socket = netConnect({ host, port, noDelay: true });
@@ -85,14 +90,19 @@ export class ClientConnection {
     const secure = tlsConnect({ socket: raw, servername: isIP(host) ? undefined : host, rejectUnauthorized });
     this.attach(secure);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(this.fail(() => clientError(421, '4.7.0', `TLS handshake with ${this.label} timed out`))), timeoutMs);
+      const timer = setTimeout(
+        () => reject(this.fail(() => clientError(421, '4.7.0', `TLS handshake with ${this.label} timed out`))),
+        timeoutMs,
+      );
       secure.once('secureConnect', () => {
         clearTimeout(timer);
         resolve();
       });
       secure.once('error', (err) => {
         clearTimeout(timer);
-        reject(this.failure ?? clientError(421, '4.7.0', `TLS handshake with ${this.label} failed: ${describe(err)}`, err));
+        reject(
+          this.failure ?? clientError(421, '4.7.0', `TLS handshake with ${this.label} failed: ${describe(err)}`, err),
+        );
       });
     });
   }

@@ -48,7 +48,6 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
 export class SmtpClient {
   private greetingText = '';
   private readonly extensionSet = new Set<string>();
-  private sizeLimitBytes = 0;
   private inUse = false;
   private quitting = false;
 
@@ -59,7 +58,12 @@ export class SmtpClient {
 
   static async connect(opts: SmtpClientOptions): Promise<SmtpClient> {
     const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const conn = await ClientConnection.open(opts.host, opts.port, connectTimeoutMs, opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+    const conn = await ClientConnection.open(
+      opts.host,
+      opts.port,
+      connectTimeoutMs,
+      opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    );
     const client = new SmtpClient(conn, opts);
     try {
       await client.open(connectTimeoutMs);
@@ -136,13 +140,11 @@ export class SmtpClient {
     this.extensionSet.clear();
     const verb = this.opts.lmtp ? 'LHLO' : 'EHLO';
     let reply = await this.command(`${verb} ${this.opts.clientHostname}`);
-    if (reply.code !== 250 && !this.opts.lmtp && reply.code >= 500) reply = await this.command(`HELO ${this.opts.clientHostname}`);
+    if (!this.opts.lmtp && reply.code >= 500) reply = await this.command(`HELO ${this.opts.clientHostname}`);
     if (reply.code !== 250) throw replyError(reply);
     for (const line of reply.lines.slice(1)) {
-      const [keyword, value] = line.trim().split(/\s+/, 2);
-      if (!keyword) continue;
-      this.extensionSet.add(keyword.toUpperCase());
-      if (keyword.toUpperCase() === 'SIZE' && value) this.sizeLimitBytes = Number(value) || 0;
+      const keyword = line.trim().split(/\s+/, 1)[0];
+      if (keyword) this.extensionSet.add(keyword.toUpperCase());
     }
   }
 
@@ -165,6 +167,7 @@ export class SmtpClient {
   }
 
   private async transaction(envelope: ClientEnvelope, message: Buffer): Promise<SendResult> {
+    checkEnvelope(envelope);
     const commands = [
       `MAIL FROM:<${envelope.from}>${this.mailParams(envelope, message)}`,
       ...envelope.to.map((r) => `RCPT TO:<${r.address}>${r.params ? ` ${r.params}` : ''}`),
@@ -233,6 +236,19 @@ export class SmtpClient {
   }
 }
 
+/** A line break in an address or parameter would smuggle in a command of its own. */
+function checkEnvelope(envelope: ClientEnvelope): void {
+  const fields = [envelope.from, envelope.fromParams ?? '', ...envelope.to.flatMap((r) => [r.address, r.params ?? ''])];
+  if (fields.some((f) => /[\r\n\0]/.test(f))) {
+    throw new MailError({
+      code: 501,
+      enhanced: '5.5.4',
+      publicText: 'Line break in envelope',
+      component: 'smtp-client',
+    });
+  }
+}
+
 function isPositive(reply: ClientReply): boolean {
   return reply.code >= 200 && reply.code < 300;
 }
@@ -243,7 +259,9 @@ function isAsciiBytes(message: Buffer): boolean {
 }
 
 function summary(reply: ClientReply): ReplySummary {
-  return reply.enhanced ? { code: reply.code, enhanced: reply.enhanced, text: reply.text } : { code: reply.code, text: reply.text };
+  return reply.enhanced
+    ? { code: reply.code, enhanced: reply.enhanced, text: reply.text }
+    : { code: reply.code, text: reply.text };
 }
 
 function replyError(reply: ClientReply): MailError {
@@ -262,7 +280,11 @@ function buildResult(
   lmtp: boolean,
 ): SendResult {
   let acceptedIndex = 0;
-  const refused = (address: string, reply: ClientReply): RecipientOutcome => ({ address, ...summary(reply), accepted: false });
+  const refused = (address: string, reply: ClientReply): RecipientOutcome => ({
+    address,
+    ...summary(reply),
+    accepted: false,
+  });
   const recipients = envelope.to.map(({ address }, i): RecipientOutcome => {
     const rcpt = rcptReplies[i];
     if (!isPositive(mailReply) || !rcpt) return refused(address, mailReply);

@@ -26,7 +26,3 @@ export function formatReply(reply: SmtpReply): string {
 export function smtpError(code: number, enhanced: string, publicText: string): MailError {
   return new MailError({ code, enhanced, publicText, component: 'smtp' });
 }
-
-export function replyOf(err: MailError): SmtpReply {
-  return { code: err.code, enhanced: err.enhanced || undefined, lines: [err.publicText] };
-}

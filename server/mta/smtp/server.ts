@@ -71,7 +71,13 @@ export class SmtpServer {
       socket.localPort ?? 0,
       options.mode === 'lmtp',
     );
-    const trace = new SessionTrace(options.tracer, options.node, info.id, options.protocol, options.traceCommands !== false);
+    const trace = new SessionTrace(
+      options.tracer,
+      options.node,
+      info.id,
+      options.protocol,
+      options.traceCommands !== false,
+    );
     const connection = new SmtpConnection(socket, {
       options,
       info,

@@ -51,6 +51,7 @@ export class SmtpConnection implements CommandContext {
   private onDataComplete?: (reader: DataReader) => Promise<void>;
   private continuation?: Continuation;
   private pumping = false;
+  private awaitingDrain = false;
   private inputPaused = false;
   private greeted = false;
   private closing = false;
@@ -80,7 +81,8 @@ export class SmtpConnection implements CommandContext {
     const { options, session } = this;
     this.trace.opened(session.remoteAddress, session.remotePort, session.localPort);
     try {
-      if (options.reverseLookup) session.reverseName = await lookupWithCap(options.reverseLookup, session.remoteAddress);
+      if (options.reverseLookup)
+        session.reverseName = await lookupWithCap(options.reverseLookup, session.remoteAddress);
       if (this.closing) return;
       await options.hooks.onConnect?.(session);
     } catch (err) {
@@ -200,6 +202,7 @@ export class SmtpConnection implements CommandContext {
       while (!this.closing && this.pending.length > 0) {
         if (this.dataReader) await this.feedData();
         else if (!(await this.feedCommand())) break;
+        await this.waitForClientToRead();
       }
     } catch {
       // Handlers turn their failures into replies; reaching here is a bug: end cleanly.
@@ -250,9 +253,18 @@ export class SmtpConnection implements CommandContext {
     const args = space < 0 ? '' : text.slice(space + 1).trim();
     this.trace.command(verb, traceArgsOf(verb, args));
     const handler = findCommand(verb, this.session.lmtp ? 'lmtp' : 'smtp');
-    if (!handler) return this.reply(500, verb === '' ? '5.5.2' : '5.5.1', verb === '' ? 'Error: bad syntax' : 'Command unrecognized');
+    if (!handler)
+      return this.reply(
+        500,
+        verb === '' ? '5.5.2' : '5.5.1',
+        verb === '' ? 'Error: bad syntax' : 'Command unrecognized',
+      );
     if (!handler.states.includes(this.state)) {
-      return this.reply(503, '5.5.1', handler.outOfOrder?.(this.state, this.session.lmtp) ?? 'Error: bad sequence of commands');
+      return this.reply(
+        503,
+        '5.5.1',
+        handler.outOfOrder?.(this.state, this.session.lmtp) ?? 'Error: bad sequence of commands',
+      );
     }
     await this.run(() => handler.run(this, args));
   }
@@ -284,7 +296,8 @@ export class SmtpConnection implements CommandContext {
   private readonly onIdle = (): void => {
     if (this.closing) return;
     // Waiting on our own hooks or greeting is not the client's idleness: look again later.
-    if (this.pumping || !this.greeted) return void this.socket.setTimeout(this.idleTimeoutMs);
+    const waitingOnUs = (this.pumping && !this.awaitingDrain) || !this.greeted;
+    if (waitingOnUs) return void this.socket.setTimeout(this.idleTimeoutMs);
     this.reply(421, '4.4.2', `${this.options.hostname} Error: timeout exceeded`);
     this.close('timeout');
   };
@@ -304,6 +317,28 @@ export class SmtpConnection implements CommandContext {
     this.trace.closed(this.closeReason ?? 'client');
     this.deps.onClosed(this);
   };
+
+  /**
+   * A client that pipelines without reading our replies would make us buffer them
+   * without end: stop taking commands until the socket has drained.
+   */
+  private async waitForClientToRead(): Promise<void> {
+    const socket = this.socket;
+    if (!socket.writableNeedDrain || socket.destroyed) return;
+    this.uncork();
+    this.awaitingDrain = true;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+    this.awaitingDrain = false;
+    this.cork();
+  }
 
   private cork(): void {
     if (this.corked) return;

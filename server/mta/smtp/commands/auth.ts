@@ -24,7 +24,8 @@ export const auth: CommandHandler = {
     if (ctx.session.user) return ctx.reply(503, '5.5.1', 'Error: already authenticated');
     if (!authUsable(ctx)) return ctx.reply(538, '5.7.11', 'Encryption required for requested authentication mechanism');
     const words = args.split(' ').filter((w) => w !== '');
-    if (words.length < 1 || words.length > 2) return ctx.reply(501, '5.5.4', 'Syntax: AUTH mechanism [initial-response]');
+    if (words.length < 1 || words.length > 2)
+      return ctx.reply(501, '5.5.4', 'Syntax: AUTH mechanism [initial-response]');
     const mechanism = words[0]!.toUpperCase();
     if (!isMechanism(mechanism) || !options.methods.includes(mechanism)) {
       return ctx.reply(504, '5.5.4', 'Unrecognized authentication type');

@@ -25,7 +25,15 @@ export const data: CommandHandler = {
 async function finishData(ctx: CommandContext, reader: DataReader): Promise<void> {
   try {
     if (reader.tooLarge) {
-      replyEach(ctx, new MailError({ code: 552, enhanced: '5.3.4', publicText: 'Message size exceeds fixed maximum message size', component: 'smtp' }));
+      replyEach(
+        ctx,
+        new MailError({
+          code: 552,
+          enhanced: '5.3.4',
+          publicText: 'Message size exceeds fixed maximum message size',
+          component: 'smtp',
+        }),
+      );
       return;
     }
     let result: SmtpDataResult;
