@@ -1,14 +1,20 @@
 import type { HostSpec } from '../api/world-spec.js';
 import { MailError } from '../core/mail-error.js';
 import type { DirectoryClient, DirectoryUser } from '../directory/client.js';
-import type { NewRecipient } from '../queue/types.js';
 import type { SiteDomains } from './address.js';
 import type { Route } from './route.js';
+
+/** One address an expansion leads to; `route` when it is already decided (a forward's own copy). */
+export interface ExpansionTarget {
+  address: string;
+  originalAddress: string;
+  route?: Route;
+}
 
 export type RoutingDecision =
   | { kind: 'route'; route: Route }
   /** Replace the recipient by others (group members, forwarding addresses). */
-  | { kind: 'expand'; into: Array<NewRecipient & { route?: Route }>; reason: string }
+  | { kind: 'expand'; into: ExpansionTarget[]; reason: string }
   | { kind: 'fail'; error: MailError };
 
 export interface RouterOptions {
@@ -56,7 +62,7 @@ export class Router {
     const mailboxRoute = this.mailHostRoute(user);
     const options = user.deliveryOptions.length > 0 ? user.deliveryOptions : ['mailbox'];
     if (options.includes('forward') && user.forwardingAddresses.length > 0) {
-      const into: Array<NewRecipient & { route?: Route }> = user.forwardingAddresses.map((forward) => ({
+      const into: ExpansionTarget[] = user.forwardingAddresses.map((forward) => ({
         address: forward,
         originalAddress: address,
       }));

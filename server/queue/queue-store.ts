@@ -51,7 +51,8 @@ export class QueueStore {
   private readonly writes: GroupCommit;
   private readonly s: QueueStatements;
   private readonly defaultMaxPages: number;
-  private readonly soft;
+  /** Claimed recipients whose 'active' row is not committed yet. */
+  private readonly claimedUncommitted = new Set<number>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -61,10 +62,6 @@ export class QueueStore {
     this.s = prepareStatements(db);
     this.writes = new GroupCommit(db, new WalSync(db, file));
     this.defaultMaxPages = db.pragma('max_page_count', { simple: true }) as number;
-    this.soft = {
-      relax: db.prepare('PRAGMA synchronous = NORMAL'),
-      restore: db.prepare('PRAGMA synchronous = FULL'),
-    };
   }
 
   static open(opts: QueueStoreOptions): QueueStore {
@@ -103,21 +100,39 @@ export class QueueStore {
 
   /** Pending recipients of unheld messages whose time has come, oldest first. */
   dueRecipients(now: number, limit: number): QueuedRecipient[] {
-    return this.s.due.all({ now, limit }).map(toRecipient);
+    const rows = this.s.due.all({ now, limit: limit + this.claimedUncommitted.size });
+    const due = rows.map(toRecipient).filter((r) => !this.claimedUncommitted.has(r.recipientId));
+    return due.slice(0, limit);
   }
 
-  /** pending → active, so a second scheduler pass skips them. Returns how many were claimed. */
+  /**
+   * pending → active, so a second scheduler pass skips them. The row update rides
+   * on the next group commit (a claim need not survive a crash: `recover` undoes
+   * claims anyway); until it is committed, the claim is remembered in memory.
+   * Returns how many were claimed.
+   */
   claim(recipientIds: number[]): number {
     const now = this.clock.now();
-    return this.softWrite(() => recipientIds.reduce((n, id) => n + this.s.claim.run({ id, now }).changes, 0));
+    const fresh = recipientIds.filter((id) => !this.claimedUncommitted.has(id));
+    for (const id of fresh) this.claimedUncommitted.add(id);
+    const forget = () => fresh.forEach((id) => this.claimedUncommitted.delete(id));
+    this.writes.submit(() => fresh.forEach((id) => this.s.claim.run({ id, now }))).then(forget, forget);
+    return fresh.length;
   }
 
   nextDueAt(): number | undefined {
     return this.s.nextDueAt.get() ?? undefined;
   }
 
+  /** Resolves when every write submitted so far (claims and routes included) is committed and durable. */
+  settled(): Promise<void> {
+    return this.writes.submit(() => undefined);
+  }
+
+  /** Remember the router's decision; written with the next group commit (a lost route is computed again). */
   setRoute(recipientId: number, routeJson: string): void {
-    this.softWrite(() => this.s.setRoute.run({ id: recipientId, route: routeJson, now: this.clock.now() }));
+    const now = this.clock.now();
+    this.writes.submit(() => this.s.setRoute.run({ id: recipientId, route: routeJson, now })).catch(() => undefined);
   }
 
   /** The parent becomes 'expanded' and its children pending, in one transaction. */
@@ -226,20 +241,5 @@ export class QueueStore {
       return this.get(queueId);
     });
     return run.immediate();
-  }
-
-  /**
-   * Writes that need not survive a crash (claims are undone by `recover`, a lost
-   * route is computed again) skip the fsync: in WAL the next FULL commit syncs the
-   * log file, these frames included, so they can never be durable out of order.
-   * Without this every scheduler pass would pay an fsync per claim and per route.
-   */
-  private softWrite<T>(fn: () => T): T {
-    this.soft.relax.run();
-    try {
-      return this.db.transaction(fn).immediate();
-    } finally {
-      this.soft.restore.run();
-    }
   }
 }

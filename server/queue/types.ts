@@ -22,6 +22,8 @@ export interface NewRecipient {
   originalAddress?: string;
   /** ESMTP RCPT parameters worth keeping (NOTIFY, ORCPT). */
   notify?: string;
+  /** Route already decided (JSON), for a child of an expansion that must not be routed again. */
+  route?: string;
 }
 
 export interface NewMessage {

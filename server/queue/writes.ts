@@ -178,7 +178,7 @@ export function expandRecipient(
 ): QueuedRecipient[] {
   const parent = requireRecipient(s, recipientId);
   if (!isLive(parent.status)) throw new Error(`recipient ${recipientId} is ${parent.status}, it cannot be expanded`);
-  if (into.length === 0) throw new Error(`recipient ${recipientId} cannot expand to nobody: fail it instead`);
+  // `into` may be empty: a group whose members all are recipients of the message already.
   s.setRecipientStatus.run({ id: recipientId, status: 'expanded', now });
   const childIds: number[] = [];
   for (const child of into) {
@@ -191,7 +191,10 @@ export function expandRecipient(
       now,
       parentId: recipientId,
     });
-    childIds.push(Number(inserted.lastInsertRowid));
+    const childId = Number(inserted.lastInsertRowid);
+    // A child can come with its route decided (a forward's own copy): it must not be looked up again.
+    if (child.route) s.setRoute.run({ id: childId, route: child.route, now });
+    childIds.push(childId);
     s.insertHistory.run(historyFor(parent, 'X', channel, `expanded from ${parent.address}`, now, child.address));
   }
   return childIds.map((id) => toRecipient(s.recipientById.get(id)!));

@@ -156,6 +156,8 @@ test('due, claim, recover: a crash returns in-flight recipients to pending', asy
     ['dave@eng.siroe.example'],
   );
   store.setRoute(due[0]!.recipientId, '{"channel":"lmtp"}');
+  // Claims and routes ride on the next group commit.
+  await store.settled();
   assert.equal(store.get('q1')?.recipients[0]?.route, '{"channel":"lmtp"}');
   assert.equal(store.get('q1')?.recipients[0]?.status, 'active');
   store.close();
@@ -402,6 +404,7 @@ test('stats counts messages and recipients by status', async (t) => {
   store.hold('q2', 'x');
   const [a] = store.dueRecipients(START_AT, 1);
   store.claim([a!.recipientId]);
+  await store.settled();
   assert.deepEqual(store.stats(), {
     messages: { queued: 1, held: 1, done: 0 },
     recipients: { pending: 2, active: 1, delivered: 0, failed: 0, expanded: 0 },

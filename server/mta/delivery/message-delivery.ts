@@ -1,7 +1,7 @@
 import { MailError } from '../../core/mail-error.js';
 import type { Clock } from '../../core/clock.js';
 import type { Tracer } from '../../core/tracer.js';
-import type { QueueStore } from '../../queue/queue-store.js';
+import type { QueueStore, RecipientUpdate } from '../../queue/queue-store.js';
 import type { QueuedMessage, QueuedRecipient } from '../../queue/types.js';
 import { parseRoute, type Route } from '../route.js';
 import type { Router } from '../router.js';
@@ -33,6 +33,8 @@ interface RoutedRecipient {
 export class MessageDelivery {
   /** Recipients that failed for good in this pass: one bounce reports them all. */
   private readonly failed: FailedRecipient[] = [];
+  /** Set when a queue update reports that no recipient of the message is left waiting. */
+  private messageDone = false;
 
   constructor(private readonly opts: MessageDeliveryOptions) {}
 
@@ -52,7 +54,7 @@ export class MessageDelivery {
       [...byDestination.values()].map((group) => this.attempt(message, raw, group, `${queueId}.d${++attemptNo}`)),
     );
     await this.opts.bouncer.bounce(queueId, raw, this.failed);
-    if (this.opts.queue.get(queueId)?.status === 'done') {
+    if (this.messageDone) {
       const outcome = this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed') ? 'failed' : 'delivered';
       this.emit(message, queueId, { kind: 'message.dequeued', data: { queueId, outcome } });
     }
@@ -110,15 +112,15 @@ export class MessageDelivery {
       seen.add(key);
       return true;
     });
-    const children = this.opts.queue.expand(
+    this.opts.queue.expand(
       recipient.recipientId,
-      fresh.map(({ address, originalAddress }) => ({ address, originalAddress })),
+      fresh.map(({ address, originalAddress, route }) => ({
+        address,
+        originalAddress,
+        route: route ? JSON.stringify(route) : undefined,
+      })),
       'router',
     );
-    for (const child of children) {
-      const preset = fresh.find((r) => r.address.toLowerCase() === child.address.toLowerCase())?.route;
-      if (preset) this.opts.queue.setRoute(child.recipientId, JSON.stringify(preset));
-    }
     this.emit(message, message.queueId, {
       kind: 'recipient.expanded',
       data: { queueId: message.queueId, recipient: recipient.address, into: fresh.map((r) => r.address), reason },
@@ -168,7 +170,7 @@ export class MessageDelivery {
     if (!recipient) return;
     if (outcome.status === 'delivered') {
       const details = { channel: route.channel, host: route.host, code: outcome.code ?? 250, text: outcome.text };
-      await this.opts.queue.markDelivered(recipient.recipientId, details);
+      this.noteUpdate(await this.opts.queue.markDelivered(recipient.recipientId, details));
       this.emit(message, spanId, {
         kind: 'delivery.succeeded',
         data: { queueId: message.queueId, recipient: recipient.address, ...details },
@@ -198,7 +200,9 @@ export class MessageDelivery {
       await this.fail(message, recipient, error.code, finalText, channel, host, spanId);
       return;
     }
-    await this.opts.queue.markDeferred(recipient.recipientId, { channel, host, code: error.code, text, nextAttemptAt: next });
+    this.noteUpdate(
+      await this.opts.queue.markDeferred(recipient.recipientId, { channel, host, code: error.code, text, nextAttemptAt: next }),
+    );
     this.emit(message, spanId, {
       kind: 'delivery.deferred',
       data: { queueId: message.queueId, recipient: recipient.address, channel, host, code: error.code, text, attempt, nextAttemptAt: next },
@@ -214,12 +218,16 @@ export class MessageDelivery {
     host?: string,
     spanId = message.queueId,
   ): Promise<void> {
-    await this.opts.queue.markFailed(recipient.recipientId, { channel, host, code, text });
+    this.noteUpdate(await this.opts.queue.markFailed(recipient.recipientId, { channel, host, code, text }));
     this.failed.push({ address: recipient.address, originalAddress: recipient.originalAddress, code, text, host });
     this.emit(message, spanId, {
       kind: 'delivery.failed',
       data: { queueId: message.queueId, recipient: recipient.address, channel, host, code, text },
     });
+  }
+
+  private noteUpdate(update: RecipientUpdate): void {
+    if (update.messageDone) this.messageDone = true;
   }
 
   private emit(

@@ -59,12 +59,15 @@ export class DeliveryScheduler {
     if (this.stopped) return;
     const now = this.opts.clock.now();
     while (this.inFlight < this.maxInFlight) {
-      const due = this.opts.queue.dueRecipients(now, 512);
+      const batchLimit = 512;
+      const due = this.opts.queue.dueRecipients(now, batchLimit);
       if (due.length === 0) break;
       this.opts.queue.claim(due.map((r) => r.recipientId));
       const byMessage = new Map<string, QueuedRecipient[]>();
       for (const r of due) byMessage.set(r.queueId, [...(byMessage.get(r.queueId) ?? []), r]);
       for (const [queueId, recipients] of byMessage) this.start(queueId, recipients);
+      // Fewer than asked for: nothing else is due, no need to ask again.
+      if (due.length < batchLimit) break;
     }
     this.scheduleWakeUp(now);
   }
