@@ -35,13 +35,15 @@ export class MessageDelivery {
   private readonly failed: FailedRecipient[] = [];
   /** Set when a queue update reports that no recipient of the message is left waiting. */
   private messageDone = false;
+  private expanded = false;
 
   constructor(private readonly opts: MessageDeliveryOptions) {}
 
-  async run(queueId: string, recipients: QueuedRecipient[]): Promise<void> {
+  /** Returns whether the pass added recipients (an expansion) that are due now. */
+  async run(queueId: string, recipients: QueuedRecipient[]): Promise<{ newRecipients: boolean }> {
     const message = this.opts.queue.get(queueId);
     const raw = this.opts.queue.raw(queueId);
-    if (!message || !raw) return; // deleted by an operator meanwhile
+    if (!message || !raw) return { newRecipients: false }; // deleted by an operator meanwhile
     const routed = await Promise.all(recipients.map((r) => this.routeOne(message, r)));
     const byDestination = new Map<string, RoutedRecipient[]>();
     for (const item of routed) {
@@ -58,6 +60,7 @@ export class MessageDelivery {
       const outcome = this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed') ? 'failed' : 'delivered';
       this.emit(message, queueId, { kind: 'message.dequeued', data: { queueId, outcome } });
     }
+    return { newRecipients: this.expanded };
   }
 
   /** Returns the route, or undefined when the recipient was expanded or finished here. */
@@ -112,6 +115,7 @@ export class MessageDelivery {
       seen.add(key);
       return true;
     });
+    this.expanded ||= fresh.length > 0;
     this.opts.queue.expand(
       recipient.recipientId,
       fresh.map(({ address, originalAddress, route }) => ({

@@ -34,6 +34,8 @@ export class DeliveryScheduler {
   private timer: TimerHandle | undefined;
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
+  /** The last pass stopped because too much was in flight, not because nothing was due. */
+  private stoppedAtCapacity = false;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.maxInFlight = opts.maxInFlight ?? 64;
@@ -58,6 +60,7 @@ export class DeliveryScheduler {
   private pass(): void {
     if (this.stopped) return;
     const now = this.opts.clock.now();
+    this.stoppedAtCapacity = false;
     while (this.inFlight < this.maxInFlight) {
       const batchLimit = 512;
       const due = this.opts.queue.dueRecipients(now, batchLimit);
@@ -69,14 +72,17 @@ export class DeliveryScheduler {
       // Fewer than asked for: nothing else is due, no need to ask again.
       if (due.length < batchLimit) break;
     }
+    if (this.inFlight >= this.maxInFlight) this.stoppedAtCapacity = true;
     this.scheduleWakeUp(now);
   }
 
   private start(queueId: string, recipients: QueuedRecipient[]): void {
     this.inFlight++;
     const delivery = new MessageDelivery({ ...this.opts, retryScheduleMinutes: this.opts.retryScheduleMinutes() });
+    let newWork = false;
     delivery
       .run(queueId, recipients)
+      .then((result) => (newWork = result.newRecipients))
       .catch((err: unknown) => {
         // MessageDelivery reports every per-recipient problem itself; reaching here is a bug.
         // The recipients stay 'active' until the next start's recovery: nothing is lost.
@@ -85,7 +91,10 @@ export class DeliveryScheduler {
       .finally(() => {
         this.inFlight--;
         if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
-        this.kick();
+        // Only a pass that left due work behind needs another look now; new mail,
+        // expansions and retries kick the scheduler themselves.
+        if (this.stoppedAtCapacity || newWork) this.kick();
+        else this.scheduleWakeUp(this.opts.clock.now());
       });
   }
 
