@@ -16,11 +16,12 @@ const writeBatch = db.transaction((events: Array<{ seq: number; at: number; kind
   events.forEach((e, i) => insert.run(e.seq, e.at, e.kind, e.traceId ?? null, texts[i]));
 });
 
-port.on('message', (message: { batch?: string[]; stop?: true }) => {
+port.on('message', (message: { batch?: string; stop?: true }) => {
   if (message.batch) {
+    const texts = message.batch.split('\n');
     writeBatch(
-      message.batch.map((text) => JSON.parse(text) as { seq: number; at: number; kind: string; traceId?: string }),
-      message.batch,
+      texts.map((text) => JSON.parse(text) as { seq: number; at: number; kind: string; traceId?: string }),
+      texts,
     );
   }
   if (message.stop) {

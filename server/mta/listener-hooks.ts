@@ -66,8 +66,9 @@ export function createListenerHooks(
       const sender = session.envelope.mailFrom?.address ?? '';
       const recipients = session.envelope.rcptTo.map((r) => r.address);
       const common = { node: ctx.node, traceId: queueId, spanId: queueId };
+      let queued;
       try {
-        await ctx.queue.enqueue({
+        queued = await ctx.queue.enqueue({
           queueId,
           traceId: queueId,
           sender,
@@ -94,7 +95,7 @@ export function createListenerHooks(
         ...common,
         data: { queueId, sender, recipients, sizeBytes: finalRaw.length, source: listener },
       });
-      ctx.kick();
+      ctx.deliverNow(queued, finalRaw);
       return { queueId };
     },
   };

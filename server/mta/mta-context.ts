@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Tracer } from '../core/tracer.js';
 import type { DirectoryClient } from '../directory/client.js';
 import type { QueueStore } from '../queue/queue-store.js';
+import type { QueuedMessage } from '../queue/types.js';
 import type { SiteDomains } from './address.js';
 
 /** What the MTA's parts share; built once per world by the composition root. */
@@ -16,6 +17,6 @@ export interface MtaContext {
   clock: Clock;
   queue: QueueStore;
   directory: DirectoryClient;
-  /** Wake the delivery scheduler: there is new work. */
-  kick(): void;
+  /** Hand a freshly committed message to the delivery scheduler. */
+  deliverNow(message: QueuedMessage, raw: Buffer): void;
 }

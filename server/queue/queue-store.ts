@@ -86,7 +86,7 @@ export class QueueStore {
   }
 
   /** Resolves once the message, its envelope and recipients are fsync'd: only then may the MTA say 250. */
-  enqueue(message: NewMessage): Promise<void> {
+  enqueue(message: NewMessage): Promise<QueuedMessage> {
     if (message.recipients.length === 0) {
       return Promise.reject(new Error(`message ${message.queueId} has no recipients`));
     }

@@ -1,6 +1,6 @@
 import { toRecipient } from './rows.js';
 import type { QueueStatements, RecipientContextRow } from './statements.js';
-import type { HistoryAction, NewMessage, NewRecipient, QueuedRecipient, RecipientStatus } from './types.js';
+import type { HistoryAction, NewMessage, NewRecipient, QueuedMessage, QueuedRecipient, RecipientStatus } from './types.js';
 
 /**
  * The queue's writes, as plain functions over prepared statements. They assume the
@@ -38,8 +38,10 @@ export function isLive(status: RecipientStatus): boolean {
   return status === 'pending' || status === 'active';
 }
 
-export function insertMessage(s: QueueStatements, message: NewMessage, now: number): void {
+/** Inserts the message and returns it as it now stands in the queue (no read back needed). */
+export function insertMessage(s: QueueStatements, message: NewMessage, now: number): QueuedMessage {
   const sizeBytes = message.raw.length;
+  const recipients: QueuedRecipient[] = [];
   const inserted = s.insertMessage.run({
     queueId: message.queueId,
     traceId: message.traceId,
@@ -53,14 +55,25 @@ export function insertMessage(s: QueueStatements, message: NewMessage, now: numb
   });
   const messageId = Number(inserted.lastInsertRowid);
   for (const recipient of message.recipients) {
-    s.insertRecipient.run({
+    const originalAddress = recipient.originalAddress ?? recipient.address;
+    const row = s.insertRecipient.run({
       messageId,
       address: recipient.address,
-      originalAddress: recipient.originalAddress ?? recipient.address,
+      originalAddress,
       notify: recipient.notify ?? null,
       nextAttemptAt: now,
       now,
       parentId: null,
+    });
+    recipients.push({
+      queueId: message.queueId,
+      recipientId: Number(row.lastInsertRowid),
+      address: recipient.address,
+      originalAddress,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      updatedAt: now,
     });
     s.insertHistory.run({
       queueId: message.queueId,
@@ -73,6 +86,18 @@ export function insertMessage(s: QueueStatements, message: NewMessage, now: numb
       status: `from ${message.origin}`,
     });
   }
+  return {
+    queueId: message.queueId,
+    traceId: message.traceId,
+    sender: message.sender,
+    sizeBytes,
+    source: message.source,
+    origin: message.origin,
+    receivedAt: message.receivedAt,
+    status: 'queued',
+    envId: message.envId,
+    recipients,
+  };
 }
 
 /** A DSN (bounce or delay warning) was generated about some recipients of a message. */

@@ -75,7 +75,7 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
     clock,
     queue,
     directory,
-    kick: () => scheduler.kick(),
+    deliverNow: (message, raw) => scheduler.deliverNow(message, raw),
   };
   const authenticate = async (login: string, password: string) => {
     const user = await directory.authenticate(login, password, 'SMTP AUTH');

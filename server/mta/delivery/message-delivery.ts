@@ -40,9 +40,13 @@ export class MessageDelivery {
   constructor(private readonly opts: MessageDeliveryOptions) {}
 
   /** Returns whether the pass added recipients (an expansion) that are due now. */
-  async run(queueId: string, recipients: QueuedRecipient[]): Promise<{ newRecipients: boolean }> {
-    const message = this.opts.queue.get(queueId);
-    const raw = this.opts.queue.raw(queueId);
+  async run(
+    queueId: string,
+    recipients: QueuedRecipient[],
+    loaded?: { message: QueuedMessage; raw: Buffer },
+  ): Promise<{ newRecipients: boolean }> {
+    const message = loaded?.message ?? this.opts.queue.get(queueId);
+    const raw = loaded?.raw ?? this.opts.queue.raw(queueId);
     if (!message || !raw) return { newRecipients: false }; // deleted by an operator meanwhile
     const routed = await Promise.all(recipients.map((r) => this.routeOne(message, r)));
     const byDestination = new Map<string, RoutedRecipient[]>();
@@ -57,7 +61,7 @@ export class MessageDelivery {
     );
     await this.opts.bouncer.bounce(queueId, raw, this.failed);
     if (this.messageDone) {
-      const outcome = this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed') ? 'failed' : 'delivered';
+      const outcome = this.failed.length > 0 || this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed') ? 'failed' : 'delivered';
       this.emit(message, queueId, { kind: 'message.dequeued', data: { queueId, outcome } });
     }
     return { newRecipients: this.expanded };

@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Tracer } from '../../core/tracer.js';
 import type { QueueStore } from '../../queue/queue-store.js';
-import type { QueuedRecipient } from '../../queue/types.js';
+import type { QueuedMessage, QueuedRecipient } from '../../queue/types.js';
 import type { Route } from '../route.js';
 import type { Router } from '../router.js';
 import type { DeliveryChannel } from './channel.js';
@@ -50,6 +50,24 @@ export class DeliveryScheduler {
     });
   }
 
+  /**
+   * The fast path for a message just committed by the MTA: start on it at once with
+   * what the MTA already holds, instead of reading it back from the queue. When too
+   * much is in flight it simply waits in the queue for a pass like any other.
+   */
+  deliverNow(message: QueuedMessage, raw: Buffer): void {
+    if (this.stopped || this.inFlight >= this.maxInFlight) {
+      this.kick();
+      return;
+    }
+    const claimed = this.opts.queue.claim(message.recipients.map((r) => r.recipientId));
+    if (claimed !== message.recipients.length) {
+      this.kick(); // someone else got there first; let a pass sort it out
+      return;
+    }
+    this.start(message.queueId, message.recipients, { message, raw });
+  }
+
   /** Stop taking work and wait for deliveries in progress to end. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -76,12 +94,12 @@ export class DeliveryScheduler {
     this.scheduleWakeUp(now);
   }
 
-  private start(queueId: string, recipients: QueuedRecipient[]): void {
+  private start(queueId: string, recipients: QueuedRecipient[], loaded?: { message: QueuedMessage; raw: Buffer }): void {
     this.inFlight++;
     const delivery = new MessageDelivery({ ...this.opts, retryScheduleMinutes: this.opts.retryScheduleMinutes() });
     let newWork = false;
     delivery
-      .run(queueId, recipients)
+      .run(queueId, recipients, loaded)
       .then((result) => (newWork = result.newRecipients))
       .catch((err: unknown) => {
         // MessageDelivery reports every per-recipient problem itself; reaching here is a bug.
