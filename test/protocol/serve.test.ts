@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
+import nodemailer from 'nodemailer';
+import { WebSocket } from 'ws';
 import { stringify } from 'yaml';
 import { loadWorldSpec, withEphemeralPorts } from '../../server/world/load-spec.js';
 
@@ -48,6 +50,39 @@ test('serve prints the services and a ready URL, answers the API with the token,
   assert.equal(world.name, 'siroe.example');
   assert.equal(world.clock.mode, 'scaled:600');
   assert.ok(world.hosts.find((h) => h.name === 'mta.siroe.example')?.services.every((s) => s.port > 0));
+
+  // A message through the running lab, then the API's view of it: queue, mailbox, trace.
+  const smtpPort = Number(/mta\.siroe\.example\s+smtp\s+127\.0\.0\.1:(\d+)/.exec(lines.join('\n'))![1]);
+  const info = await nodemailer
+    .createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true })
+    .sendMail({ from: 'erin@example.com', to: 'bob@siroe.example', subject: 'Via serve', text: 'hello' });
+  const queueId = /queued as (msg_\w+)/.exec(info.response)![1]!;
+  const api = async (path: string) => {
+    const response = await fetch(new URL(path, url.origin), { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200, path);
+    return response.json() as Promise<unknown>;
+  };
+  // Wait for the delivery on the trace stream, as the UI would see it.
+  const stream = new WebSocket(`ws://${url.host}/api/trace/stream?since=0&token=${token}`);
+  await new Promise<void>((resolve, reject) => {
+    stream.on('message', (data: Buffer) => {
+      const events = JSON.parse(data.toString()) as Array<{ kind: string; traceId?: string }>;
+      if (events.some((e) => e.kind === 'mailbox.stored' && e.traceId === queueId)) resolve();
+    });
+    stream.on('error', reject);
+  });
+  stream.close();
+  const inbox = (await api('/api/mailboxes/bob%40siroe.example/INBOX')) as Array<{ subject: string; from: string }>;
+  assert.ok(inbox.some((m) => m.subject === 'Via serve' && /erin@example\.com/.test(m.from)), 'message listed in the mailbox');
+  const { message, history } = (await api(`/api/queue/${queueId}`)) as {
+    message: { status: string; recipients: Array<{ address: string; status: string }> };
+    history: Array<{ action: string }>;
+  };
+  assert.deepEqual(message.recipients.map((r) => [r.address, r.status]), [['bob@siroe.example', 'delivered']]);
+  assert.deepEqual(history.map((h) => h.action), ['E', 'D']);
+  const trace = (await api('/api/trace?since=0&limit=10000')) as Array<{ seq: number; kind: string; traceId?: string }>;
+  assert.ok(trace.every((e, i) => i === 0 || e.seq === trace[i - 1]!.seq + 1), 'seq is gap-free');
+  assert.ok(trace.some((e) => e.kind === 'mailbox.stored' && e.traceId === queueId));
 
   child.kill('SIGTERM');
   assert.equal(await exited, 0);

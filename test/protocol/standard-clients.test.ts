@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { startTestWorld, type TestWorld } from '../helpers/test-world.js';
+
+const run = promisify(execFile);
+
+async function has(tool: string): Promise<boolean> {
+  try {
+    await run('sh', ['-c', `command -v ${tool}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Standard clients against the lab: what instructors and students will really use. */
+describe('standard SMTP clients', () => {
+  let lab: TestWorld;
+  before(async () => {
+    lab = await startTestWorld();
+  });
+  after(() => lab.close());
+
+  const inbox = async (address: string) => (await lab.world.storeFor(address)!.store.listMessages(address, 'INBOX')).map((m) => m.subject);
+
+  test('swaks: STARTTLS + AUTH PLAIN on submission delivers; inbound refuses relaying', async (t) => {
+    if (!(await has('swaks'))) return t.skip('swaks is not installed (apt-get install swaks)');
+    const submission = lab.world.portOf('mta', 'submission');
+    const { stdout } = await run('swaks', [
+      '--server', `127.0.0.1:${submission}`, '--tls', '--auth', 'PLAIN', '--auth-user', 'alice', '--auth-password', 'alice',
+      '--from', 'alice@siroe.example', '--to', 'carol@siroe.example', '--header', 'Subject: via swaks', '--body', 'hi',
+    ]);
+    const queueId = /queued as (msg_\w+)/.exec(stdout)?.[1];
+    assert.ok(queueId, stdout);
+    await lab.waitFor('mailbox.stored', (e) => e.traceId === queueId);
+    assert.ok((await inbox('carol@siroe.example')).includes('via swaks'));
+
+    const inbound = lab.world.portOf('mta', 'smtp');
+    const refused = await run('swaks', ['--server', `127.0.0.1:${inbound}`, '--from', 'erin@example.com', '--to', 'frank@example.net']).then(
+      () => '',
+      (err: { stdout: string }) => err.stdout,
+    );
+    assert.match(refused, /<\*\* 554 5\.7\.1 .*Relay access denied/);
+  });
+
+  test("Python's smtplib: STARTTLS, LOGIN, sendmail", async (t) => {
+    if (!(await has('python3'))) return t.skip('python3 is not installed');
+    const port = lab.world.portOf('mta', 'submission');
+    const script = [
+      'import smtplib, ssl, sys',
+      'ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE',
+      `s = smtplib.SMTP("127.0.0.1", ${port}, timeout=10)`,
+      's.starttls(context=ctx); s.login("bob", "bob")',
+      'refused = s.sendmail("bob@siroe.example", ["alice@siroe.example"], "Subject: via smtplib\\r\\n\\r\\nhello\\r\\n")',
+      'code, text = s.noop(); s.quit(); print(refused, code)',
+    ].join('\n');
+    const { stdout } = await run('python3', ['-c', script]);
+    assert.match(stdout, /\{\} 250/);
+    await lab.waitFor('mailbox.stored', (e) => e.data.address === 'alice@siroe.example' && e.node === 'mailboxa.siroe.example');
+    assert.ok((await inbox('alice@siroe.example')).includes('via smtplib'));
+  });
+});
