@@ -19,7 +19,9 @@ export async function benchSmtp(argv: string[]): Promise<void> {
   const sessions = Number(options.sessions ?? 20);
   const sizeBytes = Number(options.size ?? 4096);
   const modes = options.mode ? [options.mode] : ['new', 'persistent'];
-  console.log(`smtp bench: ${messages} messages of ${sizeBytes} B, ${sessions} sessions, end to end (accepted + stored)`);
+  console.log(
+    `smtp bench: ${messages} messages of ${sizeBytes} B, ${sessions} sessions, end to end (accepted + stored)`,
+  );
   for (const mode of modes) {
     const rate = await runOnce(messages, sessions, sizeBytes, mode);
     console.log(
@@ -53,9 +55,13 @@ async function runOnce(messages: number, sessions: number, sizeBytes: number, mo
 function runLoad(port: number, messages: number, sessions: number, sizeBytes: number, mode: string) {
   const script = new URL('./smtp-source.ts', import.meta.url).pathname;
   const rcpts = 'alice@siroe.example,bob@siroe.example,carol@siroe.example';
-  const child = spawn(process.execPath, ['--import', 'tsx', script, String(port), String(messages), String(sessions), String(sizeBytes), mode, rcpts], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', script, String(port), String(messages), String(sessions), String(sizeBytes), mode, rcpts],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise<{ sent: number; seconds: number }>((resolve, reject) => {

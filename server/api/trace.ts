@@ -12,7 +12,13 @@ export type Protocol = 'smtp' | 'submission' | 'lmtp' | 'ldap' | 'imap' | 'pop3'
 export type RouteKind = 'store' | 'lan' | 'smarthost' | 'unroutable';
 
 export interface TracePayloads {
-  'session.opened': { sessionId: string; protocol: Protocol; remoteAddress: string; remotePort: number; localPort: number };
+  'session.opened': {
+    sessionId: string;
+    protocol: Protocol;
+    remoteAddress: string;
+    remotePort: number;
+    localPort: number;
+  };
   'session.closed': { sessionId: string; protocol: Protocol; reason: string };
   'tls.started': { sessionId: string; protocol: Protocol; cipher?: string };
   'smtp.command': { sessionId: string; protocol: Protocol; verb: string; args: string };
@@ -31,7 +37,13 @@ export interface TracePayloads {
   };
   'message.accepted': { sessionId: string; queueId: string; sender: string; recipients: string[]; sizeBytes: number };
   'message.queued': { queueId: string; sender: string; recipients: string[]; sizeBytes: number; source: string };
-  'verdict.given': { queueId: string; spam: 'clean' | 'spam'; virus: 'clean' | 'infected'; score: number; reasons: string[] };
+  'verdict.given': {
+    queueId: string;
+    spam: 'clean' | 'spam';
+    virus: 'clean' | 'infected';
+    score: number;
+    reasons: string[];
+  };
   'route.resolved': {
     queueId: string;
     recipient: string;
@@ -44,7 +56,14 @@ export interface TracePayloads {
   };
   'recipient.expanded': { queueId: string; recipient: string; into: string[]; reason: string };
   'delivery.attempted': { queueId: string; recipients: string[]; channel: string; host: string; attempt: number };
-  'delivery.succeeded': { queueId: string; recipient: string; channel: string; host: string; code: number; text: string };
+  'delivery.succeeded': {
+    queueId: string;
+    recipient: string;
+    channel: string;
+    host: string;
+    code: number;
+    text: string;
+  };
   'delivery.deferred': {
     queueId: string;
     recipient: string;
@@ -55,12 +74,26 @@ export interface TracePayloads {
     attempt: number;
     nextAttemptAt?: number;
   };
-  'delivery.failed': { queueId: string; recipient: string; channel: string; host?: string; code?: number; text: string };
+  'delivery.failed': {
+    queueId: string;
+    recipient: string;
+    channel: string;
+    host?: string;
+    code?: number;
+    text: string;
+  };
   'message.dequeued': { queueId: string; outcome: 'delivered' | 'failed' | 'deleted' | 'returned' };
   'message.held': { queueId: string; reason: string };
   'message.released': { queueId: string };
   'dsn.generated': { queueId: string; dsnQueueId: string; recipients: string[]; action: 'failed' | 'delayed' };
-  'mailbox.stored': { address: string; folder: string; uid: number; sizeBytes: number; messageId?: string; duplicate: boolean };
+  'mailbox.stored': {
+    address: string;
+    folder: string;
+    uid: number;
+    sizeBytes: number;
+    messageId?: string;
+    duplicate: boolean;
+  };
   'clock.changed': { mode: string; now: number };
   'fault.injected': { faultId: string; target: string; effect: string };
   'fault.cleared': { faultId: string };

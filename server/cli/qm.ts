@@ -35,17 +35,21 @@ export async function queueCommand(argv: string[], out: (line: string) => void =
       history: Array<{ at: number; action: string; channel: string; recipient: string; status: string }>;
     };
     printMessage(message, out);
-    for (const h of history) out(`  ${new Date(h.at).toISOString()} ${h.action} ${h.channel.padEnd(12)} ${h.recipient} ${h.status}`);
+    for (const h of history)
+      out(`  ${new Date(h.at).toISOString()} ${h.action} ${h.channel.padEnd(12)} ${h.recipient} ${h.status}`);
     return 0;
   }
-  if (!['hold', 'release', 'retry', 'return', 'delete'].includes(action)) throw new UsageError(`unknown qm action "${action}"`);
+  if (!['hold', 'release', 'retry', 'return', 'delete'].includes(action))
+    throw new UsageError(`unknown qm action "${action}"`);
   const message = (await api('POST', `/api/queue/${encodeURIComponent(id)}/${action}`)) as QueueRow;
   printMessage(message, out);
   return 0;
 }
 
 function printMessage(row: QueueRow, out: (line: string) => void): void {
-  out(`${row.queueId}  ${row.status.padEnd(6)} ${String(row.sizeBytes).padStart(8)} B  from <${row.sender}>  ${new Date(row.receivedAt).toISOString()}`);
+  out(
+    `${row.queueId}  ${row.status.padEnd(6)} ${String(row.sizeBytes).padStart(8)} B  from <${row.sender}>  ${new Date(row.receivedAt).toISOString()}`,
+  );
   for (const r of row.recipients) {
     const next = r.status === 'pending' && r.attempts > 0 ? ` next ${new Date(r.nextAttemptAt).toISOString()}` : '';
     out(`    ${r.status.padEnd(9)} <${r.address}> attempts ${r.attempts}${next}${r.lastText ? `  ${r.lastText}` : ''}`);

@@ -58,7 +58,11 @@ export function printServices(world: World, out: (line: string) => void): void {
   });
   const header = ['service', 'host', 'protocol', 'listening on'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   out(line(header));
   out(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) out(line(row));

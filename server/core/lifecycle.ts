@@ -29,7 +29,8 @@ export async function listenOrExplain(what: string, port: number, listen: () => 
     return await listen();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`${what}: port ${port} is already in use (is another Mailscope running?)`, { cause: err });
+    if (code === 'EADDRINUSE')
+      throw new Error(`${what}: port ${port} is already in use (is another Mailscope running?)`, { cause: err });
     if (code === 'EACCES') throw new Error(`${what}: not allowed to listen on port ${port}`, { cause: err });
     throw err;
   }

@@ -12,9 +12,11 @@ const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 const insert = db.prepare('INSERT OR REPLACE INTO trace (seq, at, kind, trace_id, event) VALUES (?, ?, ?, ?, ?)');
-const writeBatch = db.transaction((events: Array<{ seq: number; at: number; kind: string; traceId?: string }>, texts: string[]) => {
-  events.forEach((e, i) => insert.run(e.seq, e.at, e.kind, e.traceId ?? null, texts[i]));
-});
+const writeBatch = db.transaction(
+  (events: Array<{ seq: number; at: number; kind: string; traceId?: string }>, texts: string[]) => {
+    events.forEach((e, i) => insert.run(e.seq, e.at, e.kind, e.traceId ?? null, texts[i]));
+  },
+);
 
 port.on('message', (message: { batch?: string; stop?: true }) => {
   if (message.batch) {

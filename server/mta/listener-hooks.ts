@@ -80,7 +80,10 @@ export function createListenerHooks(
           source: listener,
           origin: `${session.remoteAddress} [${session.clientHostname ?? 'unknown'}]`,
           receivedAt: message.receivedAt,
-          envId: typeof session.envelope.mailFrom?.params.ENVID === 'string' ? session.envelope.mailFrom.params.ENVID : undefined,
+          envId:
+            typeof session.envelope.mailFrom?.params.ENVID === 'string'
+              ? session.envelope.mailFrom.params.ENVID
+              : undefined,
         });
       } catch (err) {
         throw MailError.from(err, 'queue');

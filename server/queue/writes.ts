@@ -1,6 +1,13 @@
 import { toRecipient } from './rows.js';
 import type { QueueStatements, RecipientContextRow } from './statements.js';
-import type { HistoryAction, NewMessage, NewRecipient, QueuedMessage, QueuedRecipient, RecipientStatus } from './types.js';
+import type {
+  HistoryAction,
+  NewMessage,
+  NewRecipient,
+  QueuedMessage,
+  QueuedRecipient,
+  RecipientStatus,
+} from './types.js';
 
 /**
  * The queue's writes, as plain functions over prepared statements. They assume the

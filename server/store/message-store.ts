@@ -74,7 +74,11 @@ export class MessageStore {
     this.events = new StoreEvents(opts.host, opts.tracer);
     this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.ctx = { db, sql: prepareStatements(db), clock: opts.clock };
-    this.batcher = new DeliveryBatcher(this.ctx, (outcomes) => this.afterDeliveries(outcomes), new WalSync(db, opts.file));
+    this.batcher = new DeliveryBatcher(
+      this.ctx,
+      (outcomes) => this.afterDeliveries(outcomes),
+      new WalSync(db, opts.file),
+    );
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
   }
 

@@ -1,6 +1,11 @@
 import type { MailboxMessageView } from '../api/world-view.js';
 import { parseClockMode, formatClockMode } from '../core/clock.js';
-import { ControlRequestError, type ClockRequest, type ControlFacade, type QueueAction } from '../http/control-facade.js';
+import {
+  ControlRequestError,
+  type ClockRequest,
+  type ControlFacade,
+  type QueueAction,
+} from '../http/control-facade.js';
 import type { QueuedMessage } from '../queue/types.js';
 import type { World } from './world.js';
 import { buildWorldView } from './world-view.js';
@@ -21,19 +26,17 @@ export function createControlFacade(world: World): ControlFacade {
       const store = world.storeFor(address)?.store;
       if (!store?.hasUser(address)) return undefined;
       if (!store.listFolders(address).some((f) => sameFolder(f.name, folder))) return undefined;
-      return store.listMessages(address, folder).map(
-        (m): MailboxMessageView => ({
-          uid: m.uid,
-          messageId: m.messageId,
-          subject: m.subject,
-          from: m.from,
-          to: m.to,
-          date: m.date === undefined ? undefined : new Date(m.date).toISOString(),
-          sizeBytes: m.sizeBytes,
-          flags: m.flags,
-          internalDate: m.internalDate,
-        }),
-      );
+      return store.listMessages(address, folder).map((m): MailboxMessageView => ({
+        uid: m.uid,
+        messageId: m.messageId,
+        subject: m.subject,
+        from: m.from,
+        to: m.to,
+        date: m.date === undefined ? undefined : new Date(m.date).toISOString(),
+        sizeBytes: m.sizeBytes,
+        flags: m.flags,
+        internalDate: m.internalDate,
+      }));
     },
     mailboxMessage(address, folder, uid) {
       const message = world.storeFor(address)?.store.getMessage(address, folder, uid);
@@ -52,14 +55,25 @@ async function queueAction(world: World, queueId: string, action: QueueAction): 
   if (!message) return undefined;
   switch (action) {
     case 'hold':
-      if (message.status !== 'queued') throw new ControlRequestError(409, `${queueId} is ${message.status}, not queued`);
+      if (message.status !== 'queued')
+        throw new ControlRequestError(409, `${queueId} is ${message.status}, not queued`);
       world.queue.hold(queueId, 'held by operator');
-      world.tracer.emit({ kind: 'message.held', node: mtaNode(world), traceId: message.traceId, data: { queueId, reason: 'held by operator' } });
+      world.tracer.emit({
+        kind: 'message.held',
+        node: mtaNode(world),
+        traceId: message.traceId,
+        data: { queueId, reason: 'held by operator' },
+      });
       break;
     case 'release':
       if (message.status !== 'held') throw new ControlRequestError(409, `${queueId} is not held`);
       world.queue.release(queueId);
-      world.tracer.emit({ kind: 'message.released', node: mtaNode(world), traceId: message.traceId, data: { queueId } });
+      world.tracer.emit({
+        kind: 'message.released',
+        node: mtaNode(world),
+        traceId: message.traceId,
+        data: { queueId },
+      });
       break;
     case 'retry':
       if (message.status === 'done') throw new ControlRequestError(409, `${queueId} is done`);
@@ -68,7 +82,12 @@ async function queueAction(world: World, queueId: string, action: QueueAction): 
     case 'delete':
       if (message.status === 'done') throw new ControlRequestError(409, `${queueId} is done`);
       world.queue.delete(queueId);
-      world.tracer.emit({ kind: 'message.dequeued', node: mtaNode(world), traceId: message.traceId, data: { queueId, outcome: 'deleted' } });
+      world.tracer.emit({
+        kind: 'message.dequeued',
+        node: mtaNode(world),
+        traceId: message.traceId,
+        data: { queueId, outcome: 'deleted' },
+      });
       break;
     case 'return':
       if (message.status === 'done') throw new ControlRequestError(409, `${queueId} is done`);
@@ -88,7 +107,8 @@ function setClock(world: World, request: ClockRequest): { mode: string; now: num
     }
   }
   if (request.advanceMs !== undefined) {
-    if (!Number.isFinite(request.advanceMs) || request.advanceMs < 0) throw new ControlRequestError(400, 'advanceMs must be >= 0');
+    if (!Number.isFinite(request.advanceMs) || request.advanceMs < 0)
+      throw new ControlRequestError(400, 'advanceMs must be >= 0');
     world.clock.advance(request.advanceMs);
   }
   const mode = formatClockMode(world.clock.mode());

@@ -53,7 +53,10 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
   const traceLog = await TraceLog.open(join(options.dataDir, 'trace.sqlite'));
   lifecycle.add('trace log', () => traceLog.close());
   const tracer = new WorldTracer(clock, traceLog, traceLog.lastSeq());
-  const tls = await loadOrCreateCertificate(options.dataDir, spec.hosts.map((h) => h.name));
+  const tls = await loadOrCreateCertificate(
+    options.dataDir,
+    spec.hosts.map((h) => h.name),
+  );
 
   const bindings: ServiceBinding[] = [];
   const listen = async (host: HostSpec, protocol: ServiceProtocol, start: (port: number) => Promise<number>) => {
@@ -66,10 +69,20 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
 
   // Directory first: everything else looks things up in it.
   const directoryHost = spec.hosts.find((h) => h.role === 'directory')!;
-  const service = { dn: `uid=mailsrv,ou=Services,${spec.site.baseDn}`, password: randomBytes(18).toString('base64url') };
+  const service = {
+    dn: `uid=mailsrv,ou=Services,${spec.site.baseDn}`,
+    password: randomBytes(18).toString('base64url'),
+  };
   const ldapPort = await listen(directoryHost, 'ldap', async (port) => {
-    const init: DirectoryThreadInit = { options: { spec, node: directoryHost.name, serviceCredentials: service }, port, host: bindAddress };
-    const { thread, started } = await HostThread.start(new URL('../directory/directory-thread.ts', import.meta.url), init);
+    const init: DirectoryThreadInit = {
+      options: { spec, node: directoryHost.name, serviceCredentials: service },
+      port,
+      host: bindAddress,
+    };
+    const { thread, started } = await HostThread.start(
+      new URL('../directory/directory-thread.ts', import.meta.url),
+      init,
+    );
     lifecycle.add('directory server', () => thread.close());
     return started as number;
   });
@@ -126,11 +139,28 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     lifecycle,
   });
 
-  const world = new World({ spec: { ...spec, settings }, dataDir: options.dataDir, clock, tracer, traceLog, queue, stores, bindings, mta, lifecycle });
+  const world = new World({
+    spec: { ...spec, settings },
+    dataDir: options.dataDir,
+    clock,
+    tracer,
+    traceLog,
+    queue,
+    stores,
+    bindings,
+    mta,
+    lifecycle,
+  });
   const webHost = spec.hosts.find((h) => h.role === 'web');
   if (webHost) {
     const token = loadOrCreateToken(options.dataDir);
-    const control = new ControlServer({ facade: createControlFacade(world), token, bindAddress, node: webHost.name, staticDir: options.staticDir });
+    const control = new ControlServer({
+      facade: createControlFacade(world),
+      token,
+      bindAddress,
+      node: webHost.name,
+      staticDir: options.staticDir,
+    });
     await listen(webHost, 'http', (port) => control.listen(port));
     lifecycle.add('control server', () => control.close());
     world.controlUrl = control.url();

@@ -6,7 +6,9 @@ import type { WorldSpec } from '../api/world-spec.js';
  * cross-checks below catch what a schema cannot (a user whose mailHost is no store,
  * two services on one port) and say which entry is wrong.
  */
-const hostName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, 'a dotted host name');
+const hostName = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, 'a dotted host name');
 const address = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'an address like user@domain');
 const port = z.number().int().min(0).max(65535);
 
@@ -65,7 +67,9 @@ export const worldSpecSchema = z
     hosts: z.array(hostSchema).min(1),
     users: z.array(userSchema),
     groups: z.array(groupSchema).default([]),
-    dns: z.object({ zones: z.array(z.object({ origin: hostName, records: z.array(recordSchema) })) }).default({ zones: [] }),
+    dns: z
+      .object({ zones: z.array(z.object({ origin: hostName, records: z.array(recordSchema) })) })
+      .default({ zones: [] }),
     internet: z.object({ mailboxes: z.array(z.object({ address, host: hostName })) }).default({ mailboxes: [] }),
     settings: settingsSchema,
   })
@@ -109,7 +113,8 @@ function crossCheck(spec: WorldSpec): string[] {
     if (!spec.hosts.some((h) => h.role === role)) problems.push(`hosts: the world needs a host with role ${role}`);
   }
   for (const domain of spec.site.domains) {
-    if (!hosts.has(domain.host.toLowerCase())) problems.push(`site.domains.${domain.name}: unknown host ${domain.host}`);
+    if (!hosts.has(domain.host.toLowerCase()))
+      problems.push(`site.domains.${domain.name}: unknown host ${domain.host}`);
   }
   const addresses = new Set<string>();
   const claim = (addr: string, where: string) => {
@@ -130,7 +135,8 @@ function crossCheck(spec: WorldSpec): string[] {
   }
   for (const group of spec.groups) claim(group.mail, `groups.${group.cn}`);
   for (const box of spec.internet.mailboxes) {
-    if (!hosts.has(box.host.toLowerCase())) problems.push(`internet.mailboxes.${box.address}: unknown host ${box.host}`);
+    if (!hosts.has(box.host.toLowerCase()))
+      problems.push(`internet.mailboxes.${box.address}: unknown host ${box.host}`);
   }
   return problems;
 }

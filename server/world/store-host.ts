@@ -41,7 +41,12 @@ export class StoreHost {
       hooks: {
         onRcptTo: async (_session, to) => {
           if (!this.store.hasUser(to.address)) {
-            throw new MailError({ code: 550, enhanced: '5.1.1', publicText: `<${to.address}>: no such mailbox here`, component: 'store' });
+            throw new MailError({
+              code: 550,
+              enhanced: '5.1.1',
+              publicText: `<${to.address}>: no such mailbox here`,
+              component: 'store',
+            });
           }
         },
         onData: async (session, raw) => ({ recipients: await this.deliverAll(session, raw) }),
@@ -62,7 +67,8 @@ export class StoreHost {
     const envId = session.envelope.mailFrom?.params.ENVID;
     const queueId = typeof envId === 'string' ? envId : undefined;
     const sender = session.envelope.mailFrom?.address ?? '';
-    const folder = hasHeader(headerBlock(raw), 'X-Spam-Flag') && /^X-Spam-Flag:\s*YES/im.test(headerBlock(raw)) ? 'Junk' : 'INBOX';
+    const folder =
+      hasHeader(headerBlock(raw), 'X-Spam-Flag') && /^X-Spam-Flag:\s*YES/im.test(headerBlock(raw)) ? 'Junk' : 'INBOX';
     return Promise.all(
       session.envelope.rcptTo.map(async ({ address }) => {
         const finalRaw = prependHeaders(raw, [
@@ -93,7 +99,11 @@ export class StoreHost {
               duplicate: stored.duplicate,
             },
           });
-          return { code: 250, enhanced: '2.0.0', text: `<${address}> delivered as uid ${stored.uid} in ${stored.folder}` };
+          return {
+            code: 250,
+            enhanced: '2.0.0',
+            text: `<${address}> delivered as uid ${stored.uid} in ${stored.folder}`,
+          };
         } catch (err) {
           const error = MailError.from(err, 'store');
           return { code: error.code, enhanced: error.enhanced, text: error.publicText };

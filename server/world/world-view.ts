@@ -38,7 +38,9 @@ export function buildWorldView(spec: WorldSpec, bindings: ServiceBinding[], cloc
       role: h.role,
       label: h.label,
       // Only what really listens: a service of a part not started in this world is left out.
-      services: bindings.filter((b) => b.host === h.name).map((b) => ({ protocol: b.protocol, port: b.port, address: b.address })),
+      services: bindings
+        .filter((b) => b.host === h.name)
+        .map((b) => ({ protocol: b.protocol, port: b.port, address: b.address })),
     })),
     links: worldLinks(spec.hosts),
   };

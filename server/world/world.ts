@@ -96,22 +96,38 @@ export class World {
         data: { queueId, recipient: r.address, channel: 'operator', code: 550, text: `5.0.0 ${reason}` },
       });
     }
-    const failed = waiting.map((r) => ({ address: r.address, originalAddress: r.originalAddress, code: 550, text: `5.0.0 ${reason}` }));
+    const failed = waiting.map((r) => ({
+      address: r.address,
+      originalAddress: r.originalAddress,
+      code: 550,
+      text: `5.0.0 ${reason}`,
+    }));
     await this.parts.mta.bouncer.bounce(queueId, raw, failed);
-    this.tracer.emit({ kind: 'message.dequeued', node: mta, traceId: message.traceId, data: { queueId, outcome: 'returned' } });
+    this.tracer.emit({
+      kind: 'message.dequeued',
+      node: mta,
+      traceId: message.traceId,
+      data: { queueId, outcome: 'returned' },
+    });
   }
 
   /** Store host for an address's mailHost, from the spec. */
   storeFor(address: string): StoreHost | undefined {
     const user = this.spec.users.find(
-      (u) => u.mail.toLowerCase() === address.toLowerCase() || u.alternateAddresses?.some((a) => a.toLowerCase() === address.toLowerCase()),
+      (u) =>
+        u.mail.toLowerCase() === address.toLowerCase() ||
+        u.alternateAddresses?.some((a) => a.toLowerCase() === address.toLowerCase()),
     );
     return user ? this.stores.get(user.mailHost) : undefined;
   }
 
   stop(): Promise<void> {
     if (!this.stopping) {
-      this.tracer.emit({ kind: 'world.stopped', node: this.spec.hosts.find((h) => h.role === 'mta')!.name, data: { name: this.spec.name } });
+      this.tracer.emit({
+        kind: 'world.stopped',
+        node: this.spec.hosts.find((h) => h.role === 'mta')!.name,
+        data: { name: this.spec.name },
+      });
       this.stopping = this.parts.lifecycle.closeAll();
     }
     return this.stopping;

@@ -15,10 +15,14 @@ const recipients = ['alice@siroe.example', 'bob@siroe.example', 'carol@siroe.exa
 
 /** Start `mailscope serve` as a child and read the inbound SMTP port from its table. */
 async function startServeProcess(dataDir: string, worldFile: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', 'serve', '--data-dir', dataDir, '--world', worldFile], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/cli/main.ts', 'serve', '--data-dir', dataDir, '--world', worldFile],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   let smtpPort = 0;
   for await (const line of lines) {
@@ -91,7 +95,8 @@ test('kill -9 and restart: every message that got 250 is delivered exactly once'
       });
     });
   }
-  const storeOf = (rcpt: string) => world.stores.get(rcpt.startsWith('alice') ? 'mailboxa.siroe.example' : 'mailboxb.siroe.example')!.store;
+  const storeOf = (rcpt: string) =>
+    world.stores.get(rcpt.startsWith('alice') ? 'mailboxa.siroe.example' : 'mailboxb.siroe.example')!.store;
   const counts = new Map<string, number>();
   for (const rcpt of recipients) {
     for (const m of storeOf(rcpt).listMessages(rcpt, 'INBOX')) {

@@ -71,7 +71,10 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
     const stored = lab.world.stores.get('mailboxb.siroe.example')!.store.listMessages('bob@siroe.example', 'INBOX');
     const mine = stored.find((m) => m.subject === 'Hello Bob');
     assert.ok(mine, 'message is in bob INBOX on mailboxb');
-    const raw = lab.world.stores.get('mailboxb.siroe.example')!.store.getMessage('bob@siroe.example', 'INBOX', mine.uid)!.raw.toString();
+    const raw = lab.world.stores
+      .get('mailboxb.siroe.example')!
+      .store.getMessage('bob@siroe.example', 'INBOX', mine.uid)!
+      .raw.toString();
     assert.match(raw, /^Return-Path: <alice@siroe\.example>/);
     assert.equal(raw.match(/^Received: /gm)?.length, 2, 'one Received per hop: MTA and store');
     assert.match(raw, /with ESMTPS?A id msg_/);
@@ -90,7 +93,8 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
   test('a wrong password gets 535 5.7.8 and the directory bind is traced', async () => {
     await assert.rejects(
       submit('alice', 'not-alice').sendMail({ from: 'alice@siroe.example', to: 'bob@siroe.example', text: 'x' }),
-      (err: { responseCode?: number; response?: string }) => err.responseCode === 535 && /5\.7\.8/.test(err.response ?? ''),
+      (err: { responseCode?: number; response?: string }) =>
+        err.responseCode === 535 && /5\.7\.8/.test(err.response ?? ''),
     );
     await lab.waitFor('auth.failed', (e) => e.data.user === 'alice');
     await lab.waitFor('directory.bound', (e) => e.data.ok === false);
@@ -125,7 +129,10 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
       'carol@siroe.example',
     ]);
     const has = (host: string, address: string) =>
-      lab.world.stores.get(host)!.store.listMessages(address, 'INBOX').some((m) => m.subject === 'Staff meeting');
+      lab.world.stores
+        .get(host)!
+        .store.listMessages(address, 'INBOX')
+        .some((m) => m.subject === 'Staff meeting');
     assert.ok(has('mailboxa.siroe.example', 'alice@siroe.example'));
     assert.ok(has('mailboxb.siroe.example', 'bob@siroe.example'));
     assert.ok(has('mailboxb.siroe.example', 'carol@siroe.example'));
@@ -149,8 +156,14 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
     await lab.waitFor('message.dequeued', (e) => e.data.queueId === queueId);
     const fred = lab.world.stores.get('mailboxa.siroe.example')!.store.listMessages('fred@siroe.example', 'INBOX');
     const carol = lab.world.stores.get('mailboxb.siroe.example')!.store.listMessages('carol@siroe.example', 'INBOX');
-    assert.ok(fred.some((m) => m.subject === 'For Fred'), 'copy kept');
-    assert.ok(carol.some((m) => m.subject === 'For Fred'), 'forwarded');
+    assert.ok(
+      fred.some((m) => m.subject === 'For Fred'),
+      'copy kept',
+    );
+    assert.ok(
+      carol.some((m) => m.subject === 'For Fred'),
+      'forwarded',
+    );
     const queued = lab.world.queue.get(queueId)!;
     const toCarol = queued.recipients.find((r) => r.address === 'carol@siroe.example');
     assert.equal(toCarol?.originalAddress, 'fred@siroe.example');
@@ -193,7 +206,9 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
     assert.match(await talk.send('RCPT TO:<bob@siroe.example>'), /^250 /);
     assert.match(await talk.send('RCPT TO:<bøb@siroe.example>'), /^550 5\.1\.1/);
     assert.match(await talk.send('DATA'), /^354 /);
-    talk.write('From: Jürgen <jürgen@example.com>\r\nSubject: Grüße aus Köln\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSchöne Grüße — 你好\r\n.\r\n');
+    talk.write(
+      'From: Jürgen <jürgen@example.com>\r\nSubject: Grüße aus Köln\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSchöne Grüße — 你好\r\n.\r\n',
+    );
     const queueId = queueIdOf(await talk.reply());
     await lab.waitFor('message.dequeued', (e) => e.data.queueId === queueId);
     const store = lab.world.stores.get('mailboxb.siroe.example')!.store;
@@ -232,23 +247,34 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
       text: 'hi',
     });
     const queueId = queueIdOf(info.response);
-    const deferred = await lab.waitFor('delivery.deferred', (e) => e.data.queueId === queueId && e.data.recipient === 'erin@example.com');
+    const deferred = await lab.waitFor(
+      'delivery.deferred',
+      (e) => e.data.queueId === queueId && e.data.recipient === 'erin@example.com',
+    );
     assert.match(deferred.data.text, /smarthost/);
-    await lab.waitFor('delivery.deferred', (e) => e.data.queueId === queueId && e.data.recipient === 'dave@eng.siroe.example');
+    await lab.waitFor(
+      'delivery.deferred',
+      (e) => e.data.queueId === queueId && e.data.recipient === 'dave@eng.siroe.example',
+    );
     const queued = lab.world.queue.get(queueId)!;
     assert.equal(queued.status, 'queued');
-    assert.deepEqual(
-      queued.recipients.map((r) => [r.address, r.status, r.attempts]).sort(),
-      [
-        ['dave@eng.siroe.example', 'pending', 1],
-        ['erin@example.com', 'pending', 1],
-      ],
+    assert.deepEqual(queued.recipients.map((r) => [r.address, r.status, r.attempts]).sort(), [
+      ['dave@eng.siroe.example', 'pending', 1],
+      ['erin@example.com', 'pending', 1],
+    ]);
+    assert.ok(
+      queued.recipients.every((r) => r.nextAttemptAt >= lab.world.clock.now() + 59 * 60_000),
+      'next try in an hour',
     );
-    assert.ok(queued.recipients.every((r) => r.nextAttemptAt >= lab.world.clock.now() + 59 * 60_000), 'next try in an hour');
   });
 
   test('a virus is refused before acceptance; spam is accepted and filed in Junk', async () => {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: inboundPort, secure: false, ignoreTLS: true });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: inboundPort,
+      secure: false,
+      ignoreTLS: true,
+    });
     await assert.rejects(
       transport.sendMail({
         from: 'erin@example.com',

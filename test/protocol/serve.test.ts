@@ -19,7 +19,18 @@ test('serve prints the services and a ready URL, answers the API with the token,
   writeFileSync(worldFile, stringify(withEphemeralPorts(loadWorldSpec())));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/cli/main.ts', 'serve', '--data-dir', dataDir, '--world', worldFile, '--clock', 'scaled:600'],
+    [
+      '--import',
+      'tsx',
+      'server/cli/main.ts',
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--world',
+      worldFile,
+      '--clock',
+      'scaled:600',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -33,8 +44,16 @@ test('serve prints the services and a ready URL, answers the API with the token,
     }
   }
   assert.match(lines[0]!, /^service\s+host\s+protocol\s+listening on$/);
-  for (const expected of [/mta\.siroe\.example\s+smtp\s+127\.0\.0\.1:\d+/, /mta\.siroe\.example\s+submission/, /ldap\.siroe\.example\s+ldap/, /web\.siroe\.example\s+http/]) {
-    assert.ok(lines.some((l) => expected.test(l)), `table has ${expected}`);
+  for (const expected of [
+    /mta\.siroe\.example\s+smtp\s+127\.0\.0\.1:\d+/,
+    /mta\.siroe\.example\s+submission/,
+    /ldap\.siroe\.example\s+ldap/,
+    /web\.siroe\.example\s+http/,
+  ]) {
+    assert.ok(
+      lines.some((l) => expected.test(l)),
+      `table has ${expected}`,
+    );
   }
   const url = new URL(readyUrl);
   const token = url.searchParams.get('token')!;
@@ -42,7 +61,9 @@ test('serve prints the services and a ready URL, answers the API with the token,
 
   const unauthorised = await fetch(new URL('/api/world', url.origin));
   assert.equal(unauthorised.status, 401);
-  const world = (await (await fetch(new URL('/api/world', url.origin), { headers: { authorization: `Bearer ${token}` } })).json()) as {
+  const world = (await (
+    await fetch(new URL('/api/world', url.origin), { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as {
     name: string;
     clock: { mode: string };
     hosts: Array<{ name: string; services: Array<{ protocol: string; port: number }> }>;
@@ -73,15 +94,27 @@ test('serve prints the services and a ready URL, answers the API with the token,
   });
   stream.close();
   const inbox = (await api('/api/mailboxes/bob%40siroe.example/INBOX')) as Array<{ subject: string; from: string }>;
-  assert.ok(inbox.some((m) => m.subject === 'Via serve' && /erin@example\.com/.test(m.from)), 'message listed in the mailbox');
+  assert.ok(
+    inbox.some((m) => m.subject === 'Via serve' && /erin@example\.com/.test(m.from)),
+    'message listed in the mailbox',
+  );
   const { message, history } = (await api(`/api/queue/${queueId}`)) as {
     message: { status: string; recipients: Array<{ address: string; status: string }> };
     history: Array<{ action: string }>;
   };
-  assert.deepEqual(message.recipients.map((r) => [r.address, r.status]), [['bob@siroe.example', 'delivered']]);
-  assert.deepEqual(history.map((h) => h.action), ['E', 'D']);
+  assert.deepEqual(
+    message.recipients.map((r) => [r.address, r.status]),
+    [['bob@siroe.example', 'delivered']],
+  );
+  assert.deepEqual(
+    history.map((h) => h.action),
+    ['E', 'D'],
+  );
   const trace = (await api('/api/trace?since=0&limit=10000')) as Array<{ seq: number; kind: string; traceId?: string }>;
-  assert.ok(trace.every((e, i) => i === 0 || e.seq === trace[i - 1]!.seq + 1), 'seq is gap-free');
+  assert.ok(
+    trace.every((e, i) => i === 0 || e.seq === trace[i - 1]!.seq + 1),
+    'seq is gap-free',
+  );
   assert.ok(trace.some((e) => e.kind === 'mailbox.stored' && e.traceId === queueId));
 
   child.kill('SIGTERM');

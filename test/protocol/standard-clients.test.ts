@@ -23,14 +23,30 @@ describe('standard SMTP clients', () => {
   });
   after(() => lab.close());
 
-  const inbox = async (address: string) => (await lab.world.storeFor(address)!.store.listMessages(address, 'INBOX')).map((m) => m.subject);
+  const inbox = async (address: string) =>
+    (await lab.world.storeFor(address)!.store.listMessages(address, 'INBOX')).map((m) => m.subject);
 
   test('swaks: STARTTLS + AUTH PLAIN on submission delivers; inbound refuses relaying', async (t) => {
     if (!(await has('swaks'))) return t.skip('swaks is not installed (apt-get install swaks)');
     const submission = lab.world.portOf('mta', 'submission');
     const { stdout } = await run('swaks', [
-      '--server', `127.0.0.1:${submission}`, '--tls', '--auth', 'PLAIN', '--auth-user', 'alice', '--auth-password', 'alice',
-      '--from', 'alice@siroe.example', '--to', 'carol@siroe.example', '--header', 'Subject: via swaks', '--body', 'hi',
+      '--server',
+      `127.0.0.1:${submission}`,
+      '--tls',
+      '--auth',
+      'PLAIN',
+      '--auth-user',
+      'alice',
+      '--auth-password',
+      'alice',
+      '--from',
+      'alice@siroe.example',
+      '--to',
+      'carol@siroe.example',
+      '--header',
+      'Subject: via swaks',
+      '--body',
+      'hi',
     ]);
     const queueId = /queued as (msg_\w+)/.exec(stdout)?.[1];
     assert.ok(queueId, stdout);
@@ -38,7 +54,14 @@ describe('standard SMTP clients', () => {
     assert.ok((await inbox('carol@siroe.example')).includes('via swaks'));
 
     const inbound = lab.world.portOf('mta', 'smtp');
-    const refused = await run('swaks', ['--server', `127.0.0.1:${inbound}`, '--from', 'erin@example.com', '--to', 'frank@example.net']).then(
+    const refused = await run('swaks', [
+      '--server',
+      `127.0.0.1:${inbound}`,
+      '--from',
+      'erin@example.com',
+      '--to',
+      'frank@example.net',
+    ]).then(
       () => '',
       (err: { stdout: string }) => err.stdout,
     );
@@ -58,7 +81,10 @@ describe('standard SMTP clients', () => {
     ].join('\n');
     const { stdout } = await run('python3', ['-c', script]);
     assert.match(stdout, /\{\} 250/);
-    await lab.waitFor('mailbox.stored', (e) => e.data.address === 'alice@siroe.example' && e.node === 'mailboxa.siroe.example');
+    await lab.waitFor(
+      'mailbox.stored',
+      (e) => e.data.address === 'alice@siroe.example' && e.node === 'mailboxa.siroe.example',
+    );
     assert.ok((await inbox('alice@siroe.example')).includes('via smtplib'));
   });
 });

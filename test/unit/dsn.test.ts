@@ -4,7 +4,9 @@ import { simpleParser } from 'mailparser';
 import { buildDsn, statusOf } from '../../server/mta/dsn/build-dsn.js';
 
 test('a bounce is a well-formed RFC 3464 multipart/report that mail readers parse', async () => {
-  const original = Buffer.from('From: alice@siroe.example\r\nSubject: Grüße\r\nMessage-ID: <m1@siroe.example>\r\n\r\nsecret body\r\n');
+  const original = Buffer.from(
+    'From: alice@siroe.example\r\nSubject: Grüße\r\nMessage-ID: <m1@siroe.example>\r\n\r\nsecret body\r\n',
+  );
   const dsn = buildDsn({
     reportingMta: 'mta.siroe.example',
     dsnQueueId: 'msg_dsn',
@@ -14,12 +16,20 @@ test('a bounce is a well-formed RFC 3464 multipart/report that mail readers pars
     now: Date.UTC(2026, 10, 28, 13),
     original,
     recipients: [
-      { address: 'carol@siroe.example', originalAddress: 'staff@siroe.example', status: '5.1.1', diagnostic: '550 5.1.1 no such user' },
+      {
+        address: 'carol@siroe.example',
+        originalAddress: 'staff@siroe.example',
+        status: '5.1.1',
+        diagnostic: '550 5.1.1 no such user',
+      },
     ],
   });
   const parsed = await simpleParser(dsn);
   assert.equal(parsed.subject, 'Undelivered Mail Returned to Sender');
-  assert.match(String(parsed.headers.get('content-type') && (parsed.headers.get('content-type') as { value: string }).value), /multipart\/report/);
+  assert.match(
+    String(parsed.headers.get('content-type') && (parsed.headers.get('content-type') as { value: string }).value),
+    /multipart\/report/,
+  );
   const text = dsn.toString('utf8');
   assert.match(text, /Final-Recipient: rfc822; carol@siroe\.example/);
   assert.match(text, /Original-Recipient: rfc822; staff@siroe\.example/);

@@ -19,15 +19,21 @@ test('the default world is valid and is the one of the external contract', () =>
   assert.ok(spec.users.find((u) => u.uid === 'alice')?.alternateAddresses?.includes('postmaster@siroe.example'));
   assert.deepEqual(spec.groups[0]?.members.length, 3);
   const exampleCom = spec.dns.zones.find((z) => z.origin === 'example.com');
-  assert.deepEqual(exampleCom?.records.filter((r) => r.type === 'MX').map((r) => r.priority), [10, 20]);
+  assert.deepEqual(
+    exampleCom?.records.filter((r) => r.type === 'MX').map((r) => r.priority),
+    [10, 20],
+  );
 });
 
 test('bad YAML gives a clear error, not a crash', () => {
-  assert.throws(() => parseWorldSpec('name: [unclosed', 'broken.yaml'), (err: unknown) => {
-    assert.ok(err instanceof WorldSpecError);
-    assert.match(err.message, /broken\.yaml: not valid YAML/);
-    return true;
-  });
+  assert.throws(
+    () => parseWorldSpec('name: [unclosed', 'broken.yaml'),
+    (err: unknown) => {
+      assert.ok(err instanceof WorldSpecError);
+      assert.match(err.message, /broken\.yaml: not valid YAML/);
+      return true;
+    },
+  );
 });
 
 test('cross-checks name the wrong entry', () => {
@@ -42,12 +48,15 @@ users:
 settings: { bindAddress: 127.0.0.1, greetingDelayMs: 0, reverseLookup: false, maxMessageSizeBytes: 100000,
   maxRecipients: 10, retryScheduleMinutes: [1], spamThreshold: 5 }
 `;
-  assert.throws(() => parseWorldSpec(text, 'tiny.yaml'), (err: unknown) => {
-    assert.ok(err instanceof WorldSpecError);
-    assert.match(err.message, /port 2525 is already used/);
-    assert.match(err.message, /users\.zed: mailHost nowhere\.tiny\.example is not a store/);
-    return true;
-  });
+  assert.throws(
+    () => parseWorldSpec(text, 'tiny.yaml'),
+    (err: unknown) => {
+      assert.ok(err instanceof WorldSpecError);
+      assert.match(err.message, /port 2525 is already used/);
+      assert.match(err.message, /users\.zed: mailHost nowhere\.tiny\.example is not a store/);
+      return true;
+    },
+  );
 });
 
 test('unknown keys are refused (a typo must not be silently ignored)', () => {

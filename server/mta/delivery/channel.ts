@@ -30,6 +30,11 @@ export interface DeliveryChannel {
 }
 
 /** Every recipient of the job gets the same outcome (connection failed, channel missing). */
-export function sameOutcome(job: DeliveryJob, status: RecipientOutcome['status'], text: string, code?: number): RecipientOutcome[] {
+export function sameOutcome(
+  job: DeliveryJob,
+  status: RecipientOutcome['status'],
+  text: string,
+  code?: number,
+): RecipientOutcome[] {
   return job.recipients.map((r) => ({ recipientId: r.recipientId, status, code, text }));
 }

@@ -45,7 +45,8 @@ export class LmtpChannel implements DeliveryChannel {
       );
       return job.recipients.map((recipient, i) => {
         const reply = result.recipients[i];
-        if (!reply) return { recipientId: recipient.recipientId, status: 'deferred', text: 'no reply for recipient', code: 451 };
+        if (!reply)
+          return { recipientId: recipient.recipientId, status: 'deferred', text: 'no reply for recipient', code: 451 };
         const text = [reply.enhanced, reply.text].filter(Boolean).join(' ');
         const status = reply.accepted ? 'delivered' : reply.code >= 500 ? 'failed' : 'deferred';
         return { recipientId: recipient.recipientId, status, code: reply.code, text };

@@ -61,7 +61,10 @@ export class MessageDelivery {
     );
     await this.opts.bouncer.bounce(queueId, raw, this.failed);
     if (this.messageDone) {
-      const outcome = this.failed.length > 0 || this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed') ? 'failed' : 'delivered';
+      const outcome =
+        this.failed.length > 0 || this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed')
+          ? 'failed'
+          : 'delivered';
       this.emit(message, queueId, { kind: 'message.dequeued', data: { queueId, outcome } });
     }
     return { newRecipients: this.expanded };
@@ -80,7 +83,13 @@ export class MessageDelivery {
       return undefined;
     }
     if (decision.kind === 'fail') {
-      await this.fail(message, recipient, decision.error.code, `${decision.error.enhanced} ${decision.error.publicText}`, 'router');
+      await this.fail(
+        message,
+        recipient,
+        decision.error.code,
+        `${decision.error.enhanced} ${decision.error.publicText}`,
+        'router',
+      );
       return undefined;
     }
     if (decision.kind === 'expand') {
@@ -112,7 +121,9 @@ export class MessageDelivery {
     // Never add an address the message already has: stops group loops and forwarding loops.
     const current = this.opts.queue.get(message.queueId)?.recipients ?? message.recipients;
     // The parent itself is being replaced, so its own address may come back (a forward that keeps a copy).
-    const seen = new Set(current.filter((r) => r.recipientId !== recipient.recipientId).map((r) => r.address.toLowerCase()));
+    const seen = new Set(
+      current.filter((r) => r.recipientId !== recipient.recipientId).map((r) => r.address.toLowerCase()),
+    );
     const fresh = into.filter((r) => {
       const key = r.address.toLowerCase();
       if (seen.has(key)) return false;
@@ -186,7 +197,12 @@ export class MessageDelivery {
     } else if (outcome.status === 'failed') {
       await this.fail(message, recipient, outcome.code, outcome.text, route.channel, route.host, spanId);
     } else {
-      const error = new MailError({ code: outcome.code ?? 451, enhanced: '4.0.0', publicText: outcome.text, component: route.channel });
+      const error = new MailError({
+        code: outcome.code ?? 451,
+        enhanced: '4.0.0',
+        publicText: outcome.text,
+        component: route.channel,
+      });
       await this.defer(message, recipient, error, route.channel, route.host, spanId);
     }
   }
@@ -209,11 +225,26 @@ export class MessageDelivery {
       return;
     }
     this.noteUpdate(
-      await this.opts.queue.markDeferred(recipient.recipientId, { channel, host, code: error.code, text, nextAttemptAt: next }),
+      await this.opts.queue.markDeferred(recipient.recipientId, {
+        channel,
+        host,
+        code: error.code,
+        text,
+        nextAttemptAt: next,
+      }),
     );
     this.emit(message, spanId, {
       kind: 'delivery.deferred',
-      data: { queueId: message.queueId, recipient: recipient.address, channel, host, code: error.code, text, attempt, nextAttemptAt: next },
+      data: {
+        queueId: message.queueId,
+        recipient: recipient.address,
+        channel,
+        host,
+        code: error.code,
+        text,
+        attempt,
+        nextAttemptAt: next,
+      },
     });
   }
 
@@ -241,7 +272,16 @@ export class MessageDelivery {
   private emit(
     message: QueuedMessage,
     spanId: string,
-    event: { kind: 'message.dequeued' | 'route.resolved' | 'recipient.expanded' | 'delivery.succeeded' | 'delivery.deferred' | 'delivery.failed'; data: unknown },
+    event: {
+      kind:
+        | 'message.dequeued'
+        | 'route.resolved'
+        | 'recipient.expanded'
+        | 'delivery.succeeded'
+        | 'delivery.deferred'
+        | 'delivery.failed';
+      data: unknown;
+    },
   ): void {
     this.opts.tracer.emit({
       ...event,

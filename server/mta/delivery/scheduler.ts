@@ -94,7 +94,11 @@ export class DeliveryScheduler {
     this.scheduleWakeUp(now);
   }
 
-  private start(queueId: string, recipients: QueuedRecipient[], loaded?: { message: QueuedMessage; raw: Buffer }): void {
+  private start(
+    queueId: string,
+    recipients: QueuedRecipient[],
+    loaded?: { message: QueuedMessage; raw: Buffer },
+  ): void {
     this.inFlight++;
     const delivery = new MessageDelivery({ ...this.opts, retryScheduleMinutes: this.opts.retryScheduleMinutes() });
     let newWork = false;

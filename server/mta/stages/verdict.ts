@@ -22,7 +22,10 @@ export function judge(raw: Buffer, spamThreshold: number): Omit<Verdict, 'queueI
   let virus: Verdict['virus'] = 'clean';
   // EICAR may also arrive base64-encoded in an attachment; a real scanner decodes MIME.
   // The lab checks the plain and the base64 form of the pattern's start.
-  if (raw.includes(EICAR) || raw.includes('WDVPIVAlQEFQWzRcUFpYNTQoUF4pN0NDKTd9JEVJQ0FSLVNUQU5EQVJELUFOVElWSVJVUy1URVNULUZJTEUhJEgrSCo')) {
+  if (
+    raw.includes(EICAR) ||
+    raw.includes('WDVPIVAlQEFQWzRcUFpYNTQoUF4pN0NDKTd9JEVJQ0FSLVNUQU5EQVJELUFOVElWSVJVUy1URVNULUZJTEUhJEgrSCo')
+  ) {
     virus = 'infected';
     reasons.push('EICAR-Test-File');
   }
