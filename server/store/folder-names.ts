@@ -48,7 +48,7 @@ export function validNewName(input: string): string {
   if (name.length === 0 || name.length > MAX_NAME_CHARS) throw badInput('Folder name must be 1-255 characters');
   if (levels.length > MAX_DEPTH) throw badInput(`Folder hierarchy is limited to ${MAX_DEPTH} levels`);
   if (levels.some((level) => level.length === 0)) throw badInput('Folder name has an empty level');
-   
+
   if (/[\x00-\x1f\x7f*%]/.test(name)) throw badInput('Folder name has a control or wildcard character');
   return name;
 }

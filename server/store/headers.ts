@@ -61,7 +61,7 @@ export function readFields(raw: Buffer): Map<string, string> {
 
 function cleanText(value: string): string {
   // Control characters would only garble a listing; tabs become spaces.
-   
+
   const CONTROLS = /[\x00-\x1f\x7f]+/g;
   return value.replace(CONTROLS, ' ').trim().slice(0, MAX_TEXT_CHARS);
 }
