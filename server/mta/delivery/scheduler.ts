@@ -1,22 +1,10 @@
-import type { Clock, TimerHandle } from '../../core/clock.js';
-import type { Tracer } from '../../core/tracer.js';
-import type { QueueStore } from '../../queue/queue-store.js';
+import type { TimerHandle } from '../../core/clock.js';
 import type { QueuedMessage, QueuedRecipient } from '../../queue/types.js';
-import type { Route } from '../route.js';
-import type { Router } from '../router.js';
-import type { DeliveryChannel } from './channel.js';
-import type { Bouncer } from '../dsn/bouncer.js';
-import { MessageDelivery } from './message-delivery.js';
+import { MessageDelivery, type MessageDeliveryOptions } from './message-delivery.js';
 
-export interface SchedulerOptions {
-  node: string;
-  queue: QueueStore;
-  clock: Clock;
-  tracer: Tracer;
-  router: Router;
-  channels: Record<Route['channel'], DeliveryChannel>;
+export interface SchedulerOptions extends Omit<MessageDeliveryOptions, 'retryScheduleMinutes'> {
+  /** Read at each delivery, so a scenario can change the schedule of a running world. */
   retryScheduleMinutes: () => number[];
-  bouncer: Bouncer;
   /** Messages being worked on at once. */
   maxInFlight?: number;
 }
