@@ -20,11 +20,16 @@ export class TraceLog implements TraceSink {
   private pending: string[] = [];
   private flushScheduled = false;
   private closed = false;
+  private workerGone = false;
 
   private constructor(reader: Database.Database, worker: Worker) {
     this.reader = reader;
     this.worker = worker;
     this.selectSince = reader.prepare('SELECT event FROM trace WHERE seq > ? ORDER BY seq LIMIT ?').pluck();
+    // If the writer dies (a disk error in SQLite), say so; the live trace keeps
+    // working from memory, only persistence stops.
+    worker.on('error', (err) => console.error(`trace log writer failed: ${err.message}; the trace is no longer saved`));
+    worker.on('exit', () => (this.workerGone = true));
   }
 
   static async open(file: string): Promise<TraceLog> {
@@ -43,8 +48,12 @@ export class TraceLog implements TraceSink {
       workerData: { module: new URL('./trace-log-thread.ts', import.meta.url).href, file },
     });
     await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
+      const fail = (err: Error) => reject(err);
+      worker.once('error', fail);
+      worker.once('message', () => {
+        worker.off('error', fail);
+        resolve();
+      });
     });
     return new TraceLog(new Database(file, { readonly: true }), worker);
   }
@@ -84,18 +93,26 @@ export class TraceLog implements TraceSink {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    await new Promise<void>((resolve) => {
-      this.worker.once('message', () => resolve());
-      this.worker.once('exit', () => resolve());
-      this.worker.postMessage({ stop: true });
-    });
+    if (!this.workerGone) {
+      await new Promise<void>((resolve) => {
+        // Give the writer a moment to finish its last batch; never wait forever.
+        const timer = setTimeout(resolve, 5_000);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        this.worker.once('message', done);
+        this.worker.once('exit', done);
+        this.worker.postMessage({ stop: true });
+      });
+    }
     await this.worker.terminate();
     this.reader.close();
   }
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || this.workerGone) return;
     // One string crosses the thread boundary more cheaply than many (JSON never holds a raw newline).
     this.worker.postMessage({ batch: this.pending.join('\n') });
     this.pending = [];

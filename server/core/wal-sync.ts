@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * Durable group commits without blocking the event loop.
@@ -17,6 +18,9 @@ import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
  */
 type Waiter = { resolve: () => void; reject: (err: Error) => void };
 
+/** The fsync to use (a seam for tests that must see when a sync starts and ends). */
+export type FsyncFn = (fd: number, done: (err: Error | null) => void) => void;
+
 export class WalSync {
   private walFd: number | undefined;
   private running = false;
@@ -33,6 +37,7 @@ export class WalSync {
   constructor(
     db: Database.Database,
     private readonly file: string,
+    private readonly fsyncFile: FsyncFn = fsync,
   ) {
     this.relax = db.prepare('PRAGMA synchronous = NORMAL');
     this.restore = db.prepare('PRAGMA synchronous = FULL');
@@ -85,17 +90,26 @@ export class WalSync {
     let fd: number;
     try {
       // The WAL exists once the first transaction has been written; open it then.
-      this.walFd ??= openSync(`${this.file}-wal`, 'r');
+      // Read-write: Windows refuses to flush a read-only handle.
+      if (this.walFd === undefined) {
+        this.walFd = openSync(`${this.file}-wal`, 'r+');
+        syncDirectory(dirname(this.file));
+      }
       fd = this.walFd;
     } catch (err) {
       this.finishRound(err as Error);
       return;
     }
-    fsync(fd, (err) => this.finishRound(err ?? undefined));
+    this.fsyncFile(fd, (err) => this.finishRound(err ?? undefined));
   }
 
   private finishRound(err: Error | undefined): void {
     if (this.closed) return; // close() already synced and answered everyone
+    if (err) {
+      // The commits are in the file but the disk would not confirm them. Say so loudly;
+      // the senders get a temporary error and try again (a duplicate beats a loss).
+      console.error(`fsync of ${this.file}-wal failed: ${err.message}`);
+    }
     this.rounds++;
     const waiters = this.current;
     this.current = [];
@@ -105,5 +119,23 @@ export class WalSync {
       else waiter.resolve();
     }
     if (this.next.length > 0) this.startRound();
+  }
+}
+
+/**
+ * A new WAL file's directory entry must reach the disk too (SQLite does this itself
+ * when it syncs). Not possible on every platform (Windows cannot open a directory);
+ * there the file system's own journal is all we have.
+ */
+function syncDirectory(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // see above
   }
 }

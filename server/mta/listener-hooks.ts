@@ -19,7 +19,7 @@ export type MtaListener = 'smtp' | 'submission';
 export function createListenerHooks(
   ctx: MtaContext,
   listener: MtaListener,
-  authenticate: (login: string, password: string) => Promise<string | undefined>,
+  authenticate: (login: string, password: string, remoteAddress: string) => Promise<string | undefined>,
 ): SmtpHooks {
   const transactionIds = new WeakMap<SmtpSession, string>();
   const stages: MessageStage[] = [
@@ -29,8 +29,8 @@ export function createListenerHooks(
   ];
 
   return {
-    async onAuth(_session, credentials) {
-      const user = await authenticate(credentials.username, credentials.password);
+    async onAuth(session, credentials) {
+      const user = await authenticate(credentials.username, credentials.password, session.remoteAddress);
       if (!user) {
         throw new MailError({
           code: 535,

@@ -10,6 +10,8 @@ export interface Route {
   channel: 'ims-ms' | 'tcp_intranet' | 'tcp_local';
   host: string;
   reason: string;
+  /** Decided once and kept: the directory is not asked again on a retry. */
+  pinned?: boolean;
 }
 
 export function parseRoute(json: string | undefined): Route | undefined {

@@ -68,7 +68,7 @@ export class Router {
       }));
       // Keep a copy here too: the child carries its route, so it is not looked up (and forwarded) again.
       if (options.includes('mailbox') && mailboxRoute.kind === 'route') {
-        into.push({ address: user.mail, originalAddress: address, route: mailboxRoute.route });
+        into.push({ address: user.mail, originalAddress: address, route: { ...mailboxRoute.route, pinned: true } });
       }
       return { kind: 'expand', into, reason: `forwarding of ${user.uid} to ${user.forwardingAddresses.join(', ')}` };
     }
@@ -76,7 +76,7 @@ export class Router {
     if (mailboxRoute.kind === 'route' && address.toLowerCase() !== user.mail.toLowerCase()) {
       return {
         kind: 'expand',
-        into: [{ address: user.mail, originalAddress: address, route: mailboxRoute.route }],
+        into: [{ address: user.mail, originalAddress: address }],
         reason: `alternate address of ${user.uid}`,
       };
     }

@@ -109,15 +109,17 @@ export class QueueStore {
    * pending → active, so a second scheduler pass skips them. The row update rides
    * on the next group commit (a claim need not survive a crash: `recover` undoes
    * claims anyway); until it is committed, the claim is remembered in memory.
-   * Returns how many were claimed.
+   * Returns the ids actually claimed: those that were pending and not claimed yet.
    */
-  claim(recipientIds: number[]): number {
+  claim(recipientIds: number[]): number[] {
     const now = this.clock.now();
-    const fresh = recipientIds.filter((id) => !this.claimedUncommitted.has(id));
+    const fresh = recipientIds.filter(
+      (id) => !this.claimedUncommitted.has(id) && this.s.recipientStatus.get(id) === 'pending',
+    );
     for (const id of fresh) this.claimedUncommitted.add(id);
     const forget = () => fresh.forEach((id) => this.claimedUncommitted.delete(id));
     this.writes.submit(() => fresh.forEach((id) => this.s.claim.run({ id, now }))).then(forget, forget);
-    return fresh.length;
+    return fresh;
   }
 
   nextDueAt(): number | undefined {

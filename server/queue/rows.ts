@@ -71,6 +71,7 @@ export function toRecipient(row: RecipientRow): QueuedRecipient {
     updatedAt: row.updated_at,
   };
   if (row.route !== null) recipient.route = row.route;
+  if (row.notify !== null) recipient.notify = row.notify;
   if (row.last_code !== null) recipient.lastCode = row.last_code;
   if (row.last_text !== null) recipient.lastText = row.last_text;
   return recipient;

@@ -65,6 +65,7 @@ export function prepareStatements(db: Database.Database) {
       `SELECT ${RECIPIENT_COLUMNS}, m.sender, m.size_bytes, m.status AS message_status
        ${FROM_RECIPIENTS} WHERE r.id = ?`,
     ),
+    recipientStatus: db.prepare<[number], string>('SELECT status FROM recipients WHERE id = ?').pluck(),
     recipientById: db.prepare<[number], RecipientRow>(`SELECT ${RECIPIENT_COLUMNS} ${FROM_RECIPIENTS} WHERE r.id = ?`),
     recipientsOfMessage: db.prepare<[number], RecipientRow>(
       `SELECT ${RECIPIENT_COLUMNS} ${FROM_RECIPIENTS} WHERE r.message_id = ? ORDER BY r.id`,

@@ -51,6 +51,8 @@ export interface QueuedRecipient {
   nextAttemptAt: number;
   /** Route decided by the router, as JSON text, once known. */
   route?: string;
+  /** The RCPT NOTIFY parameter (RFC 3461), e.g. "NEVER" or "SUCCESS,FAILURE". */
+  notify?: string;
   lastCode?: number;
   lastText?: string;
   updatedAt: number;

@@ -229,5 +229,7 @@ export function expandRecipient(
     childIds.push(childId);
     s.insertHistory.run(historyFor(parent, 'X', channel, `expanded from ${parent.address}`, now, child.address));
   }
+  // Expanding to nobody new (everyone already on the message) can leave nothing live.
+  closeIfFinished(s, parent.message_id);
   return childIds.map((id) => toRecipient(s.recipientById.get(id)!));
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { HostSpec, ServiceProtocol, WorldSpec } from '../api/world-spec.js';
 import { type ClockMode, WorldClock } from '../core/clock.js';
 import { Lifecycle, listenOrExplain } from '../core/lifecycle.js';
+import { connectAddress, internalBindAddress, urlHost } from '../core/net-address.js';
 import { loadOrCreateCertificate } from '../core/tls-cert.js';
 import { TraceLog } from '../core/trace-log.js';
 import { WorldTracer } from '../core/tracer.js';
@@ -59,11 +60,16 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
   );
 
   const bindings: ServiceBinding[] = [];
-  const listen = async (host: HostSpec, protocol: ServiceProtocol, start: (port: number) => Promise<number>) => {
+  const listen = async (
+    host: HostSpec,
+    protocol: ServiceProtocol,
+    start: (port: number) => Promise<number>,
+    address = bindAddress,
+  ) => {
     const service = host.services.find((s) => s.protocol === protocol);
     if (!service) return undefined;
     const port = await listenOrExplain(`${host.name} ${protocol}`, service.port, () => start(service.port));
-    bindings.push({ host: host.name, protocol, address: bindAddress, port });
+    bindings.push({ host: host.name, protocol, address, port });
     return port;
   };
 
@@ -88,7 +94,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
   });
   const directoryFor = (callerNode: string) =>
     new DirectoryClient({
-      url: `ldap://${bindAddress}:${ldapPort}`,
+      url: `ldap://${urlHost(connectAddress(bindAddress))}:${ldapPort}`,
       baseDn: spec.site.baseDn,
       service,
       tracer,
@@ -110,7 +116,13 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     });
     lifecycle.add(`store ${host.name}`, () => storeHost.close());
     stores.set(host.name, storeHost);
-    await listen(host, 'lmtp', (port) => storeHost.listen(port, bindAddress));
+    // LMTP is the MTA's private door into the store: never on the LAN, whatever --bind says.
+    await listen(
+      host,
+      'lmtp',
+      (port) => storeHost.listen(port, internalBindAddress(bindAddress)),
+      internalBindAddress(bindAddress),
+    );
   }
 
   const queue = QueueStore.open({ file: join(options.dataDir, 'queue.sqlite'), clock });
@@ -133,7 +145,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     tls,
     lmtpAddress: (host) => {
       const port = lookupPort(host, 'lmtp');
-      return port === undefined ? undefined : { host: bindAddress, port };
+      return port === undefined ? undefined : { host: internalBindAddress(bindAddress), port };
     },
     listen: (protocol, start) => listen(mtaHost, protocol, start),
     lifecycle,

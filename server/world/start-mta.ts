@@ -1,6 +1,7 @@
 import type { HostSpec, ServiceProtocol, WorldSettings, WorldSpec } from '../api/world-spec.js';
 import type { Clock } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
+import { isLoopback } from '../core/net-address.js';
 import type { TlsMaterial } from '../core/tls-cert.js';
 import type { Tracer } from '../core/tracer.js';
 import type { DirectoryClient } from '../directory/client.js';
@@ -34,8 +35,6 @@ export interface StartMtaOptions {
   listen: (protocol: ServiceProtocol, start: (port: number) => Promise<number>) => Promise<number | undefined>;
   lifecycle: Lifecycle;
 }
-
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 /** The site MTA: inbound (MX) and submission listeners, router, channels, scheduler. */
 export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
@@ -77,10 +76,14 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
     directory,
     deliverNow: (message, raw) => scheduler.deliverNow(message, raw),
   };
-  const authenticate = async (login: string, password: string) => {
+  const authenticate = async (login: string, password: string, remoteAddress: string) => {
     const user = await directory.authenticate(login, password, 'SMTP AUTH');
     // A disabled account may not send, even with the right password.
-    return user && user.status !== 'inactive' ? user.mail : undefined;
+    if (!user || user.status === 'inactive') return undefined;
+    // The lab's "password = user name" accounts are for this machine only: with --bind
+    // on a LAN they must not let anybody relay through the lab.
+    if (password === user.uid && !isLoopback(remoteAddress)) return undefined;
+    return user.mail;
   };
 
   for (const listener of ['smtp', 'submission'] as MtaListener[]) {
@@ -98,7 +101,7 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
       // AUTH only on submission (RFC 6409), and in clear text only from this machine.
       auth:
         listener === 'submission'
-          ? { methods: ['PLAIN', 'LOGIN'], required: true, allowInsecure: (address) => LOOPBACK.test(address) }
+          ? { methods: ['PLAIN', 'LOGIN'], required: true, allowInsecure: (address) => isLoopback(address) }
           : undefined,
     });
     const port = await opts.listen(listener, (p) => server.listen(p, settings.bindAddress));

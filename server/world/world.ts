@@ -82,33 +82,44 @@ export class World {
    * and the sender gets a bounce for them.
    */
   async returnToSender(queueId: string, reason: string): Promise<void> {
+    // Claims ride on the group commit: settle them, so a recipient being delivered
+    // right now shows as active and is left alone.
+    await this.queue.settled();
     const message = this.queue.get(queueId);
     const raw = this.queue.raw(queueId);
     if (!message || !raw) return;
     const waiting = message.recipients.filter((r) => r.status === 'pending');
-    const mta = this.parts.mta.context.node;
+    const text = `5.0.0 ${reason}`;
+    const { bouncer, context } = this.parts.mta;
+    const bounce = await bouncer.enqueue(
+      message,
+      raw,
+      waiting.map((r) => ({
+        address: r.address,
+        originalAddress: r.originalAddress,
+        code: 550,
+        text,
+        notify: r.notify,
+      })),
+    );
     for (const r of waiting) {
-      await this.queue.markFailed(r.recipientId, { channel: 'operator', code: 550, text: `5.0.0 ${reason}` });
+      await this.queue.markFailed(r.recipientId, { channel: 'operator', code: 550, text });
       this.tracer.emit({
         kind: 'delivery.failed',
-        node: mta,
+        node: context.node,
         traceId: message.traceId,
-        data: { queueId, recipient: r.address, channel: 'operator', code: 550, text: `5.0.0 ${reason}` },
+        data: { queueId, recipient: r.address, channel: 'operator', code: 550, text },
       });
     }
-    const failed = waiting.map((r) => ({
-      address: r.address,
-      originalAddress: r.originalAddress,
-      code: 550,
-      text: `5.0.0 ${reason}`,
-    }));
-    await this.parts.mta.bouncer.bounce(queueId, raw, failed);
-    this.tracer.emit({
-      kind: 'message.dequeued',
-      node: mta,
-      traceId: message.traceId,
-      data: { queueId, outcome: 'returned' },
-    });
+    if (bounce) await bouncer.announce(message, bounce);
+    const outcome = this.queue.get(queueId)?.status === 'done' ? 'returned' : undefined;
+    if (outcome)
+      this.tracer.emit({
+        kind: 'message.dequeued',
+        node: context.node,
+        traceId: message.traceId,
+        data: { queueId, outcome },
+      });
   }
 
   /** Store host for an address's mailHost, from the spec. */

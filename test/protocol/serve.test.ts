@@ -88,7 +88,8 @@ test('serve prints the services and a ready URL, answers the API with the token,
   await new Promise<void>((resolve, reject) => {
     stream.on('message', (data: Buffer) => {
       const events = JSON.parse(data.toString()) as Array<{ kind: string; traceId?: string }>;
-      if (events.some((e) => e.kind === 'mailbox.stored' && e.traceId === queueId)) resolve();
+      // message.dequeued: the queue has recorded the delivery too, not just the store.
+      if (events.some((e) => e.kind === 'message.dequeued' && e.traceId === queueId)) resolve();
     });
     stream.on('error', reject);
   });

@@ -5,7 +5,7 @@ import type { QueueStore, RecipientUpdate } from '../../queue/queue-store.js';
 import type { QueuedMessage, QueuedRecipient } from '../../queue/types.js';
 import { parseRoute, type Route } from '../route.js';
 import type { Router } from '../router.js';
-import type { Bouncer, FailedRecipient } from '../dsn/bouncer.js';
+import type { Bouncer } from '../dsn/bouncer.js';
 import type { DeliveryChannel, RecipientOutcome } from './channel.js';
 import { nextAttemptAt } from './retry-policy.js';
 
@@ -20,6 +20,15 @@ export interface MessageDeliveryOptions {
   bouncer: Bouncer;
 }
 
+interface PendingFailure {
+  recipient: QueuedRecipient;
+  code?: number;
+  text: string;
+  channel: string;
+  host?: string;
+  spanId: string;
+}
+
 interface RoutedRecipient {
   recipient: QueuedRecipient;
   route: Route;
@@ -31,8 +40,8 @@ interface RoutedRecipient {
  * record every per-recipient outcome in the queue before telling the trace.
  */
 export class MessageDelivery {
-  /** Recipients that failed for good in this pass: one bounce reports them all. */
-  private readonly failed: FailedRecipient[] = [];
+  /** Recipients that failed for good in this pass: recorded at the end, after one bounce reports them all. */
+  private readonly failures: PendingFailure[] = [];
   /** Set when a queue update reports that no recipient of the message is left waiting. */
   private messageDone = false;
   private expanded = false;
@@ -59,10 +68,10 @@ export class MessageDelivery {
     await Promise.all(
       [...byDestination.values()].map((group) => this.attempt(message, raw, group, `${queueId}.d${++attemptNo}`)),
     );
-    await this.opts.bouncer.bounce(queueId, raw, this.failed);
+    await this.recordFailures(message, raw);
     if (this.messageDone) {
       const outcome =
-        this.failed.length > 0 || this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed')
+        this.failures.length > 0 || this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed')
           ? 'failed'
           : 'delivered';
       this.emit(message, queueId, { kind: 'message.dequeued', data: { queueId, outcome } });
@@ -72,8 +81,11 @@ export class MessageDelivery {
 
   /** Returns the route, or undefined when the recipient was expanded or finished here. */
   private async routeOne(message: QueuedMessage, recipient: QueuedRecipient): Promise<RoutedRecipient | undefined> {
+    // A stored route is only a record of the last decision: the directory may have
+    // changed since (a user moved to another store), so look again — unless the route
+    // was pinned by an expansion (a forward's own copy must not be forwarded again).
     const known = parseRoute(recipient.route);
-    if (known) return { recipient, route: known };
+    if (known?.pinned) return { recipient, route: known };
     const { queueId } = message;
     let decision;
     try {
@@ -119,17 +131,33 @@ export class MessageDelivery {
     reason: string,
   ): Promise<void> {
     // Never add an address the message already has: stops group loops and forwarding loops.
-    const current = this.opts.queue.get(message.queueId)?.recipients ?? message.recipients;
     // The parent itself is being replaced, so its own address may come back (a forward that keeps a copy).
-    const seen = new Set(
-      current.filter((r) => r.recipientId !== recipient.recipientId).map((r) => r.address.toLowerCase()),
+    const current = (this.opts.queue.get(message.queueId)?.recipients ?? message.recipients).filter(
+      (r) => r.recipientId !== recipient.recipientId,
     );
+    const statusOf = new Map(current.map((r) => [r.address.toLowerCase(), r.status]));
+    const seen = new Set(statusOf.keys());
     const fresh = into.filter((r) => {
       const key = r.address.toLowerCase();
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
+    // Nothing new, and none of the targets will get the message either (they were
+    // themselves expanded away): a forwarding loop. Fail it, so the sender hears of it.
+    const covered = into.some((r) =>
+      ['pending', 'active', 'delivered'].includes(statusOf.get(r.address.toLowerCase()) ?? ''),
+    );
+    if (fresh.length === 0 && !covered) {
+      await this.fail(
+        message,
+        recipient,
+        550,
+        `5.4.6 <${recipient.address}>: routing loop detected (${reason})`,
+        'router',
+      );
+      return;
+    }
     this.expanded ||= fresh.length > 0;
     this.opts.queue.expand(
       recipient.recipientId,
@@ -257,12 +285,35 @@ export class MessageDelivery {
     host?: string,
     spanId = message.queueId,
   ): Promise<void> {
-    this.noteUpdate(await this.opts.queue.markFailed(recipient.recipientId, { channel, host, code, text }));
-    this.failed.push({ address: recipient.address, originalAddress: recipient.originalAddress, code, text, host });
-    this.emit(message, spanId, {
-      kind: 'delivery.failed',
-      data: { queueId: message.queueId, recipient: recipient.address, channel, host, code, text },
-    });
+    this.failures.push({ recipient, code, text, channel, host, spanId });
+  }
+
+  /**
+   * The bounce is committed first, the failures after it: a crash in between leaves
+   * the recipients to be retried (at worst bounced twice), never failed unannounced.
+   */
+  private async recordFailures(message: QueuedMessage, raw: Buffer): Promise<void> {
+    if (this.failures.length === 0) return;
+    const bounce = await this.opts.bouncer.enqueue(
+      message,
+      raw,
+      this.failures.map(({ recipient, code, text, host }) => ({
+        address: recipient.address,
+        originalAddress: recipient.originalAddress,
+        code,
+        text,
+        host,
+        notify: recipient.notify,
+      })),
+    );
+    for (const { recipient, code, text, channel, host, spanId } of this.failures) {
+      this.noteUpdate(await this.opts.queue.markFailed(recipient.recipientId, { channel, host, code, text }));
+      this.emit(message, spanId, {
+        kind: 'delivery.failed',
+        data: { queueId: message.queueId, recipient: recipient.address, channel, host, code, text },
+      });
+    }
+    if (bounce) await this.opts.bouncer.announce(message, bounce);
   }
 
   private noteUpdate(update: RecipientUpdate): void {

@@ -48,12 +48,10 @@ export class DeliveryScheduler {
       this.kick();
       return;
     }
-    const claimed = this.opts.queue.claim(message.recipients.map((r) => r.recipientId));
-    if (claimed !== message.recipients.length) {
-      this.kick(); // someone else got there first; let a pass sort it out
-      return;
-    }
-    this.start(message.queueId, message.recipients, { message, raw });
+    // A pass may have taken some of them already; deliver the ones that are ours.
+    const claimed = new Set(this.opts.queue.claim(message.recipients.map((r) => r.recipientId)));
+    const mine = message.recipients.filter((r) => claimed.has(r.recipientId));
+    if (mine.length > 0) this.start(message.queueId, mine, { message, raw });
   }
 
   /** Stop taking work and wait for deliveries in progress to end. */
@@ -71,9 +69,11 @@ export class DeliveryScheduler {
       const batchLimit = 512;
       const due = this.opts.queue.dueRecipients(now, batchLimit);
       if (due.length === 0) break;
-      this.opts.queue.claim(due.map((r) => r.recipientId));
+      const claimed = new Set(this.opts.queue.claim(due.map((r) => r.recipientId)));
       const byMessage = new Map<string, QueuedRecipient[]>();
-      for (const r of due) byMessage.set(r.queueId, [...(byMessage.get(r.queueId) ?? []), r]);
+      for (const r of due) {
+        if (claimed.has(r.recipientId)) byMessage.set(r.queueId, [...(byMessage.get(r.queueId) ?? []), r]);
+      }
       for (const [queueId, recipients] of byMessage) this.start(queueId, recipients);
       // Fewer than asked for: nothing else is due, no need to ask again.
       if (due.length < batchLimit) break;
@@ -93,11 +93,7 @@ export class DeliveryScheduler {
     delivery
       .run(queueId, recipients, loaded)
       .then((result) => (newWork = result.newRecipients))
-      .catch((err: unknown) => {
-        // MessageDelivery reports every per-recipient problem itself; reaching here is a bug.
-        // The recipients stay 'active' until the next start's recovery: nothing is lost.
-        console.error(`delivery of ${queueId} failed unexpectedly:`, err);
-      })
+      .catch((err: unknown) => this.putBack(queueId, recipients, err))
       .finally(() => {
         this.inFlight--;
         if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
@@ -108,11 +104,35 @@ export class DeliveryScheduler {
       });
   }
 
+  /**
+   * MessageDelivery reports per-recipient problems itself; an exception here is a
+   * bug or a failing disk. Recipients it did not finish go back to the queue as
+   * deferred (with the reason), so they are retried rather than left 'active'.
+   */
+  private async putBack(queueId: string, recipients: QueuedRecipient[], err: unknown): Promise<void> {
+    const reason = err instanceof Error ? err.message : String(err);
+    console.error(`delivery of ${queueId} failed unexpectedly: ${reason}`);
+    const retryAt = this.opts.clock.now() + (this.opts.retryScheduleMinutes()[0] ?? 1) * 60_000;
+    for (const r of recipients) {
+      await this.opts.queue
+        .markDeferred(r.recipientId, {
+          channel: 'internal',
+          code: 451,
+          text: `4.3.0 internal error: ${reason}`,
+          nextAttemptAt: retryAt,
+        })
+        .catch(() => undefined); // the queue itself failing: recovery at the next start puts them back
+    }
+  }
+
   private scheduleWakeUp(now: number): void {
     this.opts.clock.clearTimer(this.timer);
     this.timer = undefined;
     const next = this.opts.queue.nextDueAt();
-    // Due-now work that did not fit is picked up when a delivery finishes (kick).
-    if (next !== undefined && next > now) this.timer = this.opts.clock.setTimerAt(next, () => this.kick());
+    if (next === undefined) return;
+    if (next > now) this.timer = this.opts.clock.setTimerAt(next, () => this.kick());
+    // Already due (the clock was advanced meanwhile): look now, unless the last pass
+    // stopped at capacity — then the next finished delivery kicks.
+    else if (!this.stoppedAtCapacity) this.kick();
   }
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { randomId } from '../../core/ids.js';
 import type { Tracer } from '../../core/tracer.js';
 import type { QueueStore } from '../../queue/queue-store.js';
+import type { QueuedMessage } from '../../queue/types.js';
 import { buildDsn, statusOf } from './build-dsn.js';
 
 export interface FailedRecipient {
@@ -10,32 +11,54 @@ export interface FailedRecipient {
   code?: number;
   text: string;
   host?: string;
+  /** RCPT NOTIFY (RFC 3461); undefined when the sender did not say. */
+  notify?: string;
+}
+
+/** A bounce committed to the queue, not yet announced. */
+export interface QueuedBounce {
+  dsnQueueId: string;
+  recipients: string[];
+  sizeBytes: number;
+}
+
+/** RFC 3461 §4.1: no failure notice when NOTIFY says NEVER, or names only other events. */
+export function wantsFailureNotice(notify: string | undefined): boolean {
+  if (!notify) return true;
+  const events = notify.toUpperCase().split(',');
+  return !events.includes('NEVER') && events.includes('FAILURE');
 }
 
 /**
  * Sends the bounce: a DSN to the envelope sender about the recipients that failed
  * for good, queued like any other message (from the null sender <>, so that a bounce
  * is never bounced — RFC 5321 §4.5.5 — and loops cannot start).
+ *
+ * Two steps, so the caller can commit the bounce before it records the failures: a
+ * crash in between then retries the recipients (and may bounce twice) rather than
+ * marking them failed with nobody told.
  */
 export class Bouncer {
   constructor(
     private readonly opts: { queue: QueueStore; tracer: Tracer; clock: Clock; reportingMta: string; kick: () => void },
   ) {}
 
-  async bounce(queueId: string, raw: Buffer, failed: FailedRecipient[]): Promise<string | undefined> {
-    const message = this.opts.queue.get(queueId);
-    if (!message || message.sender === '' || failed.length === 0) return undefined;
+  /** Builds and enqueues the DSN; undefined when there is nobody to tell. */
+  async enqueue(message: QueuedMessage, raw: Buffer, failed: FailedRecipient[]): Promise<QueuedBounce | undefined> {
+    const reported = failed.filter((f) => wantsFailureNotice(f.notify));
+    if (message.sender === '' || reported.length === 0) return undefined;
     const now = this.opts.clock.now();
     const dsnQueueId = randomId('msg');
     const dsn = buildDsn({
       reportingMta: this.opts.reportingMta,
       dsnQueueId,
-      originalQueueId: queueId,
+      originalQueueId: message.queueId,
+      envId: message.envId,
       sender: message.sender,
       arrivalDate: message.receivedAt,
       now,
       original: raw,
-      recipients: failed.map((f) => ({
+      recipients: reported.map((f) => ({
         address: f.address,
         originalAddress: f.originalAddress,
         status: statusOf(f.text, f.code),
@@ -53,26 +76,30 @@ export class Bouncer {
       origin: `${this.opts.reportingMta} [dsn]`,
       receivedAt: now,
     });
-    const recipients = failed.map((f) => f.address);
-    await this.opts.queue.recordBounce(queueId, { recipients, dsnQueueId, action: 'failed' });
-    const node = this.opts.reportingMta;
+    return { dsnQueueId, recipients: reported.map((f) => f.address), sizeBytes: dsn.length };
+  }
+
+  /** After the failures are recorded: note the bounce on the original, tell the trace, wake delivery. */
+  async announce(message: QueuedMessage, bounce: QueuedBounce): Promise<void> {
+    const { dsnQueueId, recipients } = bounce;
+    await this.opts.queue.recordBounce(message.queueId, { recipients, dsnQueueId, action: 'failed' });
+    const common = { node: this.opts.reportingMta, traceId: dsnQueueId, causedBy: message.traceId, spanId: dsnQueueId };
     this.opts.tracer.emit({
       kind: 'dsn.generated',
-      node,
-      traceId: dsnQueueId,
-      causedBy: message.traceId,
-      spanId: dsnQueueId,
-      data: { queueId, dsnQueueId, recipients, action: 'failed' },
+      ...common,
+      data: { queueId: message.queueId, dsnQueueId, recipients, action: 'failed' },
     });
     this.opts.tracer.emit({
       kind: 'message.queued',
-      node,
-      traceId: dsnQueueId,
-      causedBy: message.traceId,
-      spanId: dsnQueueId,
-      data: { queueId: dsnQueueId, sender: '', recipients: [message.sender], sizeBytes: dsn.length, source: 'dsn' },
+      ...common,
+      data: {
+        queueId: dsnQueueId,
+        sender: '',
+        recipients: [message.sender],
+        sizeBytes: bounce.sizeBytes,
+        source: 'dsn',
+      },
     });
     this.opts.kick();
-    return dsnQueueId;
   }
 }

@@ -14,6 +14,8 @@ export interface DsnInput {
   reportingMta: string;
   dsnQueueId: string;
   originalQueueId: string;
+  /** The sender's ENVID (RFC 3461), echoed as Original-Envelope-Id. */
+  envId?: string;
   sender: string;
   arrivalDate: number;
   now: number;
@@ -70,6 +72,7 @@ export function buildDsn(input: DsnInput): Buffer {
     'Content-Description: Delivery report',
     'Content-Type: message/delivery-status',
     '',
+    ...(input.envId ? [`Original-Envelope-Id: ${input.envId}`] : []),
     `Reporting-MTA: dns; ${input.reportingMta}`,
     `X-Mailscope-Queue-ID: ${input.originalQueueId}`,
     `Arrival-Date: ${rfc5322Date(input.arrivalDate)}`,

@@ -55,6 +55,7 @@ export class SmtpConnection implements CommandContext {
   private inputPaused = false;
   private greeted = false;
   private closing = false;
+  private shuttingDown = false;
   private finished = false;
   private closeReason?: CloseReason;
   private errorCount = 0;
@@ -97,8 +98,18 @@ export class SmtpConnection implements CommandContext {
     if (this.pending.length > 0) void this.pump();
   }
 
-  /** Server shutdown: say so, then close. */
+  /**
+   * Server shutdown: say so, then close. A command in progress (a message being
+   * committed after DATA) first gets its own reply: a client told 421 would send
+   * again a message that was in fact accepted.
+   */
   shutdown(): void {
+    if (this.closing) return;
+    this.shuttingDown = true;
+    if (!this.pumping) this.sayShutdown();
+  }
+
+  private sayShutdown(): void {
     if (this.closing) return;
     this.reply(421, '4.3.2', 'Service shutting down');
     this.close('shutdown');
@@ -199,7 +210,7 @@ export class SmtpConnection implements CommandContext {
     this.pumping = true;
     this.cork();
     try {
-      while (!this.closing && this.pending.length > 0) {
+      while (!this.closing && !this.shuttingDown && this.pending.length > 0) {
         if (this.dataReader) await this.feedData();
         else if (!(await this.feedCommand())) break;
         await this.waitForClientToRead();
@@ -210,6 +221,7 @@ export class SmtpConnection implements CommandContext {
       this.close('error');
     } finally {
       this.pumping = false;
+      if (this.shuttingDown) this.sayShutdown();
       this.uncork();
       if (this.inputPaused && this.pending.length <= MAX_PENDING_INPUT_BYTES && !this.closing) {
         this.inputPaused = false;
