@@ -14,7 +14,7 @@ const RECENT_EVENTS = 100_000;
  */
 export class TraceLog implements TraceSink {
   private readonly reader: Database.Database;
-  private readonly selectSince: Database.Statement;
+  private readonly selectSegments: Database.Statement;
   private readonly worker: Worker;
   private recent: TraceEvent[] = [];
   private pending: string[] = [];
@@ -25,7 +25,9 @@ export class TraceLog implements TraceSink {
   private constructor(reader: Database.Database, worker: Worker) {
     this.reader = reader;
     this.worker = worker;
-    this.selectSince = reader.prepare('SELECT event FROM trace WHERE seq > ? ORDER BY seq LIMIT ?').pluck();
+    this.selectSegments = reader
+      .prepare('SELECT events FROM trace_segments WHERE last_seq > ? ORDER BY first_seq LIMIT ?')
+      .pluck();
     // If the writer dies (a disk error in SQLite), say so; the live trace keeps
     // working from memory, only persistence stops.
     worker.on('error', (err) => console.error(`trace log writer failed: ${err.message}; the trace is no longer saved`));
@@ -35,14 +37,12 @@ export class TraceLog implements TraceSink {
   static async open(file: string): Promise<TraceLog> {
     const setup = new Database(file);
     setup.pragma('journal_mode = WAL');
-    setup.exec(`CREATE TABLE IF NOT EXISTS trace (
-      seq INTEGER PRIMARY KEY,
-      at INTEGER NOT NULL,
-      kind TEXT NOT NULL,
-      trace_id TEXT,
-      event TEXT NOT NULL
+    setup.exec(`CREATE TABLE IF NOT EXISTS trace_segments (
+      first_seq INTEGER PRIMARY KEY,
+      last_seq INTEGER NOT NULL,
+      events TEXT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS trace_by_trace_id ON trace (trace_id) WHERE trace_id IS NOT NULL;`);
+    CREATE INDEX IF NOT EXISTS trace_segments_by_last ON trace_segments (last_seq);`);
     setup.close();
     const worker = new Worker(new URL('./thread-boot.mjs', import.meta.url), {
       workerData: { module: new URL('./trace-log-thread.ts', import.meta.url).href, file },
@@ -59,7 +59,7 @@ export class TraceLog implements TraceSink {
   }
 
   lastSeq(): number {
-    const row = this.reader.prepare('SELECT MAX(seq) AS seq FROM trace').get() as { seq: number | null };
+    const row = this.reader.prepare('SELECT MAX(last_seq) AS seq FROM trace_segments').get() as { seq: number | null };
     return row.seq ?? 0;
   }
 
@@ -81,7 +81,7 @@ export class TraceLog implements TraceSink {
       return this.recent.slice(start, start + limit);
     }
     // Older than memory: those were written long ago. Continue from memory if the file runs out.
-    const fromFile = (this.selectSince.all(afterSeq, limit) as string[]).map((text) => JSON.parse(text) as TraceEvent);
+    const fromFile = this.readFile(afterSeq, limit);
     const last = fromFile.at(-1)?.seq ?? afterSeq;
     if (fromFile.length < limit && oldest !== undefined && last >= oldest - 1) {
       return [...fromFile, ...this.since(last, limit - fromFile.length)];
@@ -114,7 +114,26 @@ export class TraceLog implements TraceSink {
     this.flushScheduled = false;
     if (this.pending.length === 0 || this.workerGone) return;
     // One string crosses the thread boundary more cheaply than many (JSON never holds a raw newline).
-    this.worker.postMessage({ batch: this.pending.join('\n') });
+    const last = this.recent.at(-1)!.seq;
+    const segment = { first: last - this.pending.length + 1, last, events: this.pending.join('\n') };
+    this.worker.postMessage({ segment });
     this.pending = [];
+  }
+
+  /** Events after `afterSeq` from the file's segments, at most `limit`. */
+  private readFile(afterSeq: number, limit: number): TraceEvent[] {
+    const events: TraceEvent[] = [];
+    for (let segments = 16; events.length < limit; segments *= 4) {
+      events.length = 0;
+      const rows = this.selectSegments.all(afterSeq, segments) as string[];
+      for (const row of rows) {
+        for (const line of row.split('\n')) {
+          const event = JSON.parse(line) as TraceEvent;
+          if (event.seq > afterSeq && events.length < limit) events.push(event);
+        }
+      }
+      if (rows.length < segments) break; // the file has nothing more
+    }
+    return events;
   }
 }
