@@ -79,7 +79,7 @@ export class DeliveryScheduler {
       if (due.length < batchLimit) break;
     }
     if (this.inFlight >= this.maxInFlight) this.stoppedAtCapacity = true;
-    this.scheduleWakeUp(now);
+    this.scheduleWakeUp(now, true);
   }
 
   private start(
@@ -125,14 +125,18 @@ export class DeliveryScheduler {
     }
   }
 
-  private scheduleWakeUp(now: number): void {
+  private scheduleWakeUp(now: number, afterPass = false): void {
     this.opts.clock.clearTimer(this.timer);
     this.timer = undefined;
     const next = this.opts.queue.nextDueAt();
     if (next === undefined) return;
-    if (next > now) this.timer = this.opts.clock.setTimerAt(next, () => this.kick());
-    // Already due (the clock was advanced meanwhile): look now, unless the last pass
-    // stopped at capacity — then the next finished delivery kicks.
-    else if (!this.stoppedAtCapacity) this.kick();
+    if (next > now) {
+      this.timer = this.opts.clock.setTimerAt(next, () => this.kick());
+      return;
+    }
+    // Already due. After a pass that means claimed-but-uncommitted work (nothing to do)
+    // or a pass stopped at capacity (a finishing delivery kicks). After a delivery it
+    // may be real work that became due meanwhile (the clock was advanced): look.
+    if (!afterPass && !this.stoppedAtCapacity && this.opts.queue.dueRecipients(now, 1).length > 0) this.kick();
   }
 }
