@@ -109,6 +109,11 @@ function crossCheck(spec: WorldSpec): string[] {
       usedPorts.set(key, `${host.name} ${service.protocol}`);
     }
   }
+  for (const host of spec.hosts) {
+    if (host.role === 'store' && !host.services.some((s) => s.protocol === 'lmtp')) {
+      problems.push(`hosts.${host.name}: a store needs an lmtp service (the MTA delivers through it)`);
+    }
+  }
   for (const role of ['mta', 'directory'] as const) {
     if (!spec.hosts.some((h) => h.role === role)) problems.push(`hosts: the world needs a host with role ${role}`);
   }
