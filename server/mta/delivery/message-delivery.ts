@@ -4,7 +4,8 @@ import type { Tracer } from '../../core/tracer.js';
 import type { QueueStore, RecipientUpdate } from '../../queue/queue-store.js';
 import type { QueuedMessage, QueuedRecipient } from '../../queue/types.js';
 import { parseRoute, type Route } from '../route.js';
-import type { Router } from '../router.js';
+import type { ExpansionTarget, Router } from '../router.js';
+import { planExpansion } from './expansion.js';
 import type { Bouncer } from '../dsn/bouncer.js';
 import type { DeliveryChannel, RecipientOutcome } from './channel.js';
 import { nextAttemptAt } from './retry-policy.js';
@@ -127,41 +128,20 @@ export class MessageDelivery {
   private async expand(
     message: QueuedMessage,
     recipient: QueuedRecipient,
-    into: Array<{ address: string; originalAddress?: string; route?: Route }>,
+    into: ExpansionTarget[],
     reason: string,
   ): Promise<void> {
-    // Never add an address the message already has: stops group loops and forwarding loops.
-    // The parent itself is being replaced, so its own address may come back (a forward that keeps a copy).
-    const current = (this.opts.queue.get(message.queueId)?.recipients ?? message.recipients).filter(
-      (r) => r.recipientId !== recipient.recipientId,
-    );
-    const statusOf = new Map(current.map((r) => [r.address.toLowerCase(), r.status]));
-    const seen = new Set(statusOf.keys());
-    const fresh = into.filter((r) => {
-      const key = r.address.toLowerCase();
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-    // Nothing new, and none of the targets will get the message either (they were
-    // themselves expanded away): a forwarding loop. Fail it, so the sender hears of it.
-    const covered = into.some((r) =>
-      ['pending', 'active', 'delivered'].includes(statusOf.get(r.address.toLowerCase()) ?? ''),
-    );
-    if (fresh.length === 0 && !covered) {
-      await this.fail(
-        message,
-        recipient,
-        550,
-        `5.4.6 <${recipient.address}>: routing loop detected (${reason})`,
-        'router',
-      );
+    const current = this.opts.queue.get(message.queueId)?.recipients ?? message.recipients;
+    const plan = planExpansion(current, recipient, into);
+    if (plan.kind === 'loop') {
+      const text = `5.4.6 <${recipient.address}>: routing loop detected (${reason})`;
+      await this.fail(message, recipient, 550, text, 'router');
       return;
     }
-    this.expanded ||= fresh.length > 0;
+    this.expanded ||= plan.fresh.length > 0;
     this.opts.queue.expand(
       recipient.recipientId,
-      fresh.map(({ address, originalAddress, route }) => ({
+      plan.fresh.map(({ address, originalAddress, route }) => ({
         address,
         originalAddress,
         route: route ? JSON.stringify(route) : undefined,
@@ -170,7 +150,7 @@ export class MessageDelivery {
     );
     this.emit(message, message.queueId, {
       kind: 'recipient.expanded',
-      data: { queueId: message.queueId, recipient: recipient.address, into: fresh.map((r) => r.address), reason },
+      data: { queueId: message.queueId, recipient: recipient.address, into: plan.fresh.map((r) => r.address), reason },
     });
   }
 
