@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MESSAGE_COLUMNS, RECIPIENT_COLUMNS, type HistoryRow, type MessageRow, type RecipientRow } from './rows.js';
-import type { HistoryAction, MessageStatus, RecipientStatus } from './types.js';
+import type { HistoryAction, HistoryRecord, MessageStatus, RecipientStatus } from './types.js';
 
 /** A recipient with what a history record needs from its message. */
 export interface RecipientContextRow extends RecipientRow {
@@ -9,16 +9,8 @@ export interface RecipientContextRow extends RecipientRow {
   message_status: MessageStatus;
 }
 
-export interface HistoryInsert {
-  queueId: string;
-  at: number;
-  action: HistoryAction;
-  channel: string;
-  sender: string;
-  recipient: string;
-  sizeBytes: number;
-  status: string;
-}
+/** A history row as written is exactly the record callers read back. */
+export type HistoryInsert = HistoryRecord;
 
 const FROM_RECIPIENTS = 'FROM recipients r JOIN messages m ON m.id = r.message_id';
 

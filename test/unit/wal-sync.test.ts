@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { WalSync, type FsyncFn } from '../../server/core/wal-sync.js';
 
@@ -15,7 +15,8 @@ function manualFsync() {
 
 const flushMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
 
-test('a commit is acknowledged only by an fsync that started after it', async (t) => {
+/** A WAL database in a temp dir with a WalSync whose fsyncs the test finishes. */
+function openWalDb(t: TestContext) {
   const dir = mkdtempSync(join(tmpdir(), 'mailscope-walsync-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'db.sqlite');
@@ -24,7 +25,11 @@ test('a commit is acknowledged only by an fsync that started after it', async (t
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE t (x INTEGER)');
   const fsync = manualFsync();
-  const sync = new WalSync(db, file, fsync.fn);
+  return { db, fsync, sync: new WalSync(db, file, fsync.fn) };
+}
+
+test('a commit is acknowledged only by an fsync that started after it', async (t) => {
+  const { db, fsync, sync } = openWalDb(t);
   const insert = db.prepare('INSERT INTO t VALUES (?)');
 
   sync.runRelaxed(() => insert.run(1));
@@ -51,15 +56,7 @@ test('a commit is acknowledged only by an fsync that started after it', async (t
 });
 
 test('an fsync error rejects the commits it covered', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mailscope-walsync-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'db.sqlite');
-  const db = new Database(file);
-  t.after(() => db.close());
-  db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE t (x INTEGER)');
-  const fsync = manualFsync();
-  const sync = new WalSync(db, file, fsync.fn);
+  const { db, fsync, sync } = openWalDb(t);
   sync.runRelaxed(() => db.prepare('INSERT INTO t VALUES (1)').run());
   const acknowledged = sync.afterCommit();
   fsync.started[0]!(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
