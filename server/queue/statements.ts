@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MESSAGE_COLUMNS, RECIPIENT_COLUMNS, type HistoryRow, type MessageRow, type RecipientRow } from './rows.js';
-import type { HistoryAction, HistoryRecord, MessageStatus, RecipientStatus } from './types.js';
+import type { HistoryRecord, MessageStatus, RecipientStatus } from './types.js';
 
 /** A recipient with what a history record needs from its message. */
 export interface RecipientContextRow extends RecipientRow {
