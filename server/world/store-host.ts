@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { MailError } from '../core/mail-error.js';
 import type { Tracer } from '../core/tracer.js';
-import { hasHeader, headerBlock, prependHeaders, rfc5322Date } from '../mta/headers.js';
+import { headerBlock, headerValue, prependHeaders, rfc5322Date } from '../mta/headers.js';
 import { SmtpServer } from '../mta/smtp/server.js';
 import type { LmtpRecipientResult, SmtpSession } from '../mta/smtp/types.js';
 import { MessageStore } from '../store/message-store.js';
@@ -67,8 +67,9 @@ export class StoreHost {
     const envId = session.envelope.mailFrom?.params.ENVID;
     const queueId = typeof envId === 'string' ? envId : undefined;
     const sender = session.envelope.mailFrom?.address ?? '';
-    const folder =
-      hasHeader(headerBlock(raw), 'X-Spam-Flag') && /^X-Spam-Flag:\s*YES/im.test(headerBlock(raw)) ? 'Junk' : 'INBOX';
+    // The first X-Spam-Status is the lab's own (the verdict stage puts it above the
+    // sender's headers), so a sender cannot steer mail into or out of Junk.
+    const folder = headerValue(headerBlock(raw), 'X-Spam-Status')?.startsWith('Yes') ? 'Junk' : 'INBOX';
     return Promise.all(
       session.envelope.rcptTo.map(async ({ address }) => {
         const finalRaw = prependHeaders(raw, [

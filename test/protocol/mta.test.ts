@@ -294,5 +294,17 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
     assert.equal(stored.data.folder, 'Junk');
     const verdict = lab.events(queueId).find((e) => e.kind === 'verdict.given');
     assert.equal(verdict?.kind === 'verdict.given' && verdict.data.spam, 'spam');
+
+    // A sender cannot file its own mail: a forged verdict header is not the lab's.
+    const forged = await transport.sendMail({
+      from: 'erin@example.com',
+      to: 'carol@siroe.example',
+      subject: 'Forged verdict',
+      headers: { 'X-Spam-Status': 'Yes, score=99', 'X-Spam-Flag': 'YES' },
+      text: 'hello',
+    });
+    const forgedId = queueIdOf(forged.response);
+    const forgedStored = await lab.waitFor('mailbox.stored', (e) => e.traceId === forgedId);
+    assert.equal(forgedStored.data.folder, 'INBOX');
   });
 });
