@@ -44,6 +44,8 @@ export interface MailboxMessageView {
   /** The Date header (ISO 8601); absent when the message has none or it is unreadable. */
   date?: string;
   sizeBytes: number;
+  /** The same number under the name the control API's contract gives it (DESIGN.md). */
+  size: number;
   flags: string[];
   /** When the store received it: world-clock epoch milliseconds. */
   internalDate: number;

@@ -34,6 +34,7 @@ export function createControlFacade(world: World): ControlFacade {
         to: m.to,
         date: m.date === undefined ? undefined : new Date(m.date).toISOString(),
         sizeBytes: m.sizeBytes,
+        size: m.sizeBytes,
         flags: m.flags,
         internalDate: m.internalDate,
       }));

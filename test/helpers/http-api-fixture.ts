@@ -54,6 +54,7 @@ export function fakeWorld() {
       from: 'alice@siroe.example',
       to: 'bob@siroe.example',
       sizeBytes: raw.length,
+      size: raw.length,
       flags: ['\\Seen'],
       internalDate: START_AT,
     },

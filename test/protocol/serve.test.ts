@@ -94,7 +94,16 @@ test('serve prints the services and a ready URL, answers the API with the token,
     stream.on('error', reject);
   });
   stream.close();
-  const inbox = (await api('/api/mailboxes/bob%40siroe.example/INBOX')) as Array<{ subject: string; from: string }>;
+  const inbox = (await api('/api/mailboxes/bob%40siroe.example/INBOX')) as Array<{
+    uid: number;
+    messageId: string;
+    subject: string;
+    from: string;
+    size: number;
+    flags: string[];
+  }>;
+  const listed = inbox.find((m) => m.subject === 'Via serve')!;
+  assert.ok(listed.uid > 0 && listed.size > 0 && Array.isArray(listed.flags) && /^<.+>$/.test(listed.messageId));
   assert.ok(
     inbox.some((m) => m.subject === 'Via serve' && /erin@example\.com/.test(m.from)),
     'message listed in the mailbox',

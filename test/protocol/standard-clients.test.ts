@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { SmtpTalk } from '../helpers/smtp-talk.js';
 import { startTestWorld, type TestWorld } from '../helpers/test-world.js';
 
 const run = promisify(execFile);
@@ -86,5 +87,25 @@ describe('standard SMTP clients', () => {
       (e) => e.data.address === 'alice@siroe.example' && e.node === 'mailboxa.siroe.example',
     );
     assert.ok((await inbox('alice@siroe.example')).includes('via smtplib'));
+  });
+});
+
+describe('the greeting pause (a world setting for teaching early-talker detection)', () => {
+  test('off by default: the greeting comes at once; on: a client that talks first is refused', async (t) => {
+    const quick = await startTestWorld();
+    t.after(() => quick.close());
+    const talk = await SmtpTalk.open(quick.world.portOf('mta', 'smtp'));
+    t.after(() => talk.close());
+    assert.match(await talk.reply(), /^220 /);
+
+    const strict = await startTestWorld({
+      change: (spec) => ({ ...spec, settings: { ...spec.settings, greetingDelayMs: 300 } }),
+    });
+    t.after(() => strict.close());
+    const early = await SmtpTalk.open(strict.world.portOf('mta', 'smtp'));
+    t.after(() => early.close());
+    early.write('EHLO impatient.example\r\n');
+    assert.match(await early.reply(), /^554 5\.5\.0 /);
+    await early.closed;
   });
 });
