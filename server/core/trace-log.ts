@@ -4,7 +4,7 @@ import type { TraceEvent } from '../api/trace.js';
 import type { TraceSink } from './tracer.js';
 
 /** Recent events kept in memory: `since()` of a live UI never waits for the disk. */
-const RECENT_EVENTS = 100_000;
+const RECENT_EVENTS = 20_000;
 
 /**
  * The persisted trace (trace.sqlite in the data dir). A busy world emits tens of
