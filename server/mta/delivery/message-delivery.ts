@@ -148,6 +148,8 @@ export class MessageDelivery {
       })),
       'router',
     );
+    // Nobody new and everyone already served: the expansion itself may have finished the message.
+    if (plan.fresh.length === 0 && this.opts.queue.get(message.queueId)?.status === 'done') this.messageDone = true;
     this.emit(message, message.queueId, {
       kind: 'recipient.expanded',
       data: { queueId: message.queueId, recipient: recipient.address, into: plan.fresh.map((r) => r.address), reason },
