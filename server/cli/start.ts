@@ -6,6 +6,7 @@ import { serve } from './serve.js';
  * is served headless and the UI opens in any browser at the ready URL.
  */
 export async function start(argv: string[]): Promise<void> {
-  console.log('Serving the lab for your browser: open the ready URL below.');
+  console.log('The desktop window needs Electron, which this installation does not have:');
+  console.log('serving the lab for your browser instead. Open the ready URL below.');
   await serve(argv);
 }
