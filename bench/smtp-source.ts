@@ -46,12 +46,15 @@ class ReplyReader {
   }
 }
 
-function makeBody(n: number): string {
-  const headers = `From: <load@example.com>\r\nTo: <${recipients[0]}>\r\nSubject: load test ${n}\r\nMessage-ID: <load.${n}.${process.pid}@example.com>\r\nDate: ${new Date().toUTCString()}\r\n\r\n`;
-  const line = 'abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789\r\n';
-  let body = headers;
-  while (body.length + line.length < Number(sizeBytes)) body += line;
-  return body + '.\r\n';
+/** The body is built once; only the first header lines change per message (as smtp-source does). */
+const line = 'abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789\r\n';
+const fixedHeaders = `From: <load@example.com>\r\nTo: <${recipients[0]}>\r\nDate: ${new Date().toUTCString()}\r\n\r\n`;
+const bodyLines = Buffer.from(
+  line.repeat(Math.max(0, Math.floor((Number(sizeBytes) - 120 - fixedHeaders.length) / line.length))) + '.\r\n',
+);
+
+function messageHeaders(n: number): string {
+  return `Subject: load test ${n}\r\nMessage-ID: <load.${n}.${process.pid}@example.com>\r\n${fixedHeaders}`;
 }
 
 async function open(): Promise<{ socket: Socket; reader: ReplyReader }> {
@@ -80,7 +83,10 @@ async function sendOne(socket: Socket, reader: ReplyReader, n: number): Promise<
   expect(await reader.next(), '250');
   socket.write('DATA\r\n');
   expect(await reader.next(), '354');
-  socket.write(makeBody(n));
+  socket.cork();
+  socket.write(messageHeaders(n));
+  socket.write(bodyLines);
+  socket.uncork();
   expect(await reader.next(), '250');
 }
 
