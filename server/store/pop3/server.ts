@@ -1,0 +1,94 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import { createCounter } from '../../core/ids.js';
+import { MaildropLocks } from './maildrop-locks.js';
+import { Pop3Connection } from './session.js';
+import { Pop3SessionInfo } from './session-info.js';
+import { Pop3Trace } from './trace.js';
+import type { Pop3ServerOptions } from './types.js';
+
+/** After close() has ended the sessions, how long a client may take to hang up. */
+const SHUTDOWN_GRACE_MS = 500;
+
+/**
+ * The POP3 listener of one store host (RFC 1939, 2449, 2595, 5034). It speaks the
+ * protocol over the MessageStore and asks the injected `authenticate` about logins;
+ * it knows nothing of the directory.
+ */
+export class Pop3Server {
+  private readonly server: Server;
+  private readonly connections = new Set<Pop3Connection>();
+  private readonly locks = new MaildropLocks();
+  private readonly nextSessionId = createCounter('pop3-');
+  private readonly tlsContext?: SecureContext;
+  private readonly drained: Array<() => void> = [];
+
+  constructor(private readonly options: Pop3ServerOptions) {
+    if (options.tls) this.tlsContext = createSecureContext({ key: options.tls.key, cert: options.tls.cert });
+    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  /** Stops listening and ends every session without applying its DELE marks. */
+  async close(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const connection of this.connections) connection.shutdown();
+    const grace = setTimeout(() => {
+      for (const connection of this.connections) connection.destroy();
+    }, SHUTDOWN_GRACE_MS);
+    grace.unref();
+    await this.allClosed();
+    clearTimeout(grace);
+    await stopped;
+  }
+
+  private accept(socket: Socket): void {
+    const remoteAddress = socket.remoteAddress;
+    if (!remoteAddress) {
+      // Already gone between accept and now.
+      socket.destroy();
+      return;
+    }
+    const info = new Pop3SessionInfo(
+      this.nextSessionId(),
+      remoteAddress,
+      socket.remotePort ?? 0,
+      socket.localPort ?? 0,
+    );
+    const connection = new Pop3Connection(socket, {
+      options: this.options,
+      info,
+      trace: new Pop3Trace(this.options.tracer, this.options.node, info.id),
+      locks: this.locks,
+      tlsContext: this.tlsContext,
+      onClosed: (c) => this.forget(c),
+    });
+    this.connections.add(connection);
+    connection.start();
+  }
+
+  private forget(connection: Pop3Connection): void {
+    this.connections.delete(connection);
+    if (this.connections.size === 0) for (const resolve of this.drained.splice(0)) resolve();
+  }
+
+  private allClosed(): Promise<void> {
+    if (this.connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+}
