@@ -16,7 +16,8 @@ import { loadOrCreateToken } from '../http/token.js';
 import { QueueStore } from '../queue/queue-store.js';
 import { createControlFacade } from './control-facade.js';
 import { startMta } from './start-mta.js';
-import { StoreHost } from './store-host.js';
+import { startStoreHost } from './start-store.js';
+import type { StoreHost } from './store-host.js';
 import { World, type ServiceBinding } from './world.js';
 
 export interface WorldOptions {
@@ -104,25 +105,10 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
 
   const stores = new Map<string, StoreHost>();
   for (const host of spec.hosts.filter((h) => h.role === 'store')) {
-    const storeHost = new StoreHost({
-      name: host.name,
-      dataFile: join(options.dataDir, 'stores', `${host.name}.sqlite`),
-      clock,
-      tracer,
-      maxMessageSizeBytes: settings.maxMessageSizeBytes,
-      users: spec.users
-        .filter((u) => u.mailHost.toLowerCase() === host.name.toLowerCase())
-        .map((u) => ({ address: u.mail, login: u.uid })),
-    });
-    lifecycle.add(`store ${host.name}`, () => storeHost.close());
-    stores.set(host.name, storeHost);
-    // LMTP is the MTA's private door into the store: never on the LAN, whatever --bind says.
-    await listen(
-      host,
-      'lmtp',
-      (port) => storeHost.listen(port, internalBindAddress(bindAddress)),
-      internalBindAddress(bindAddress),
-    );
+    const directory = directoryFor(host.name);
+    lifecycle.add(`${host.name} directory client`, () => directory.close());
+    const storeOptions = { spec, settings, dataDir: options.dataDir, clock, tracer, tls, lifecycle, directory, listen };
+    stores.set(host.name, await startStoreHost(host, storeOptions));
   }
 
   const queue = QueueStore.open({ file: join(options.dataDir, 'queue.sqlite'), clock });

@@ -109,3 +109,45 @@ describe('the greeting pause (a world setting for teaching early-talker detectio
     await early.closed;
   });
 });
+
+describe('POP3 on the store hosts (the back end the MMP will proxy to)', () => {
+  test("Python's poplib reads, deletes and quits; only the user's own store answers", async (t) => {
+    if (!(await has('python3'))) return t.skip('python3 is not installed');
+    const lab = await startTestWorld();
+    t.after(() => lab.close());
+    const talk = await SmtpTalk.open(lab.world.portOf('mta', 'smtp'));
+    t.after(() => talk.close());
+    await talk.reply();
+    await talk.send('EHLO mx.example.com');
+    await talk.send('MAIL FROM:<erin@example.com>');
+    await talk.send('RCPT TO:<alice@siroe.example>');
+    await talk.send('DATA');
+    // SMTP dot-stuffing: the client doubles a leading dot, the server takes one away.
+    talk.write('Subject: for POP3\r\n\r\n..leading dot line\r\nbody\r\n.\r\n');
+    const queueId = /queued as (msg_\w+)/.exec(await talk.reply())![1]!;
+    await lab.waitFor('mailbox.stored', (e) => e.traceId === queueId);
+
+    const port = lab.world.port('mailboxa.siroe.example', 'pop3');
+    const script = [
+      'import poplib',
+      `p = poplib.POP3("127.0.0.1", ${port}, timeout=10)`,
+      'p.user("alice"); p.pass_("alice")',
+      'count, size = p.stat()',
+      'resp, lines, octets = p.retr(1)',
+      'print(count, b"Subject: for POP3" in lines, b".leading dot line" in lines)',
+      'p.dele(1); print(p.quit().decode())',
+      'q = poplib.POP3("127.0.0.1", ' + port + ', timeout=10)',
+      'q.user("bob")',
+      'try:\n    q.pass_("bob"); print("bob let in")\nexcept poplib.error_proto as e:\n    print("bob refused", e)',
+    ].join('\n');
+    const { stdout } = await run('python3', ['-c', script]);
+    const [first, quit, bob] = stdout.trim().split('\n');
+    assert.equal(first, '1 True True');
+    assert.match(quit!, /^\+OK/);
+    assert.match(bob!, /^bob refused .*\[AUTH\]/, 'bob lives on mailboxb, not here');
+    assert.deepEqual(
+      lab.world.stores.get('mailboxa.siroe.example')!.store.listMessages('alice@siroe.example', 'INBOX'),
+      [],
+    );
+  });
+});

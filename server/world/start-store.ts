@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import type { HostSpec, ServiceProtocol, WorldSettings, WorldSpec } from '../api/world-spec.js';
+import type { Clock } from '../core/clock.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { internalBindAddress } from '../core/net-address.js';
+import type { TlsMaterial } from '../core/tls-cert.js';
+import type { Tracer } from '../core/tracer.js';
+import type { DirectoryClient } from '../directory/client.js';
+import { Pop3Server } from '../store/pop3/server.js';
+import { StoreHost } from './store-host.js';
+
+export interface StartStoreOptions {
+  spec: WorldSpec;
+  settings: WorldSettings;
+  dataDir: string;
+  clock: Clock;
+  tracer: Tracer;
+  tls: TlsMaterial;
+  lifecycle: Lifecycle;
+  /** A directory client whose lookups are traced as coming from this store host. */
+  directory: DirectoryClient;
+  listen: (
+    host: HostSpec,
+    protocol: ServiceProtocol,
+    start: (port: number) => Promise<number>,
+    address?: string,
+  ) => Promise<number | undefined>;
+}
+
+/**
+ * A message store host and its doors: LMTP for the MTA's deliveries and POP3 for the
+ * Mail Multiplexor Proxy. Both are back-end services, reached by the MTA and the MMP
+ * on this machine: they listen on loopback whatever --bind says.
+ */
+export async function startStoreHost(host: HostSpec, opts: StartStoreOptions): Promise<StoreHost> {
+  const { lifecycle } = opts;
+  const internal = internalBindAddress(opts.settings.bindAddress);
+  const storeHost = new StoreHost({
+    name: host.name,
+    dataFile: join(opts.dataDir, 'stores', `${host.name}.sqlite`),
+    clock: opts.clock,
+    tracer: opts.tracer,
+    maxMessageSizeBytes: opts.settings.maxMessageSizeBytes,
+    users: opts.spec.users
+      .filter((u) => u.mailHost.toLowerCase() === host.name.toLowerCase())
+      .map((u) => ({ address: u.mail, login: u.uid })),
+  });
+  lifecycle.add(`store ${host.name}`, () => storeHost.close());
+  await opts.listen(host, 'lmtp', (port) => storeHost.listen(port, internal), internal);
+
+  const pop3 = new Pop3Server({
+    hostname: host.name,
+    node: host.name,
+    tracer: opts.tracer,
+    store: storeHost.store,
+    tls: opts.tls,
+    // The back end listens on loopback only; clients from elsewhere come through the MMP.
+    allowInsecureAuth: () => true,
+    authenticate: async (login, password) => {
+      const user = await opts.directory.authenticate(login, password, 'POP3 login');
+      // Only the store that holds the mailbox answers for it.
+      if (!user || user.status === 'inactive' || user.mailHost.toLowerCase() !== host.name.toLowerCase())
+        return undefined;
+      return user.mail;
+    },
+  });
+  const pop3Port = await opts.listen(host, 'pop3', (port) => pop3.listen(port, internal), internal);
+  if (pop3Port !== undefined) lifecycle.add(`store ${host.name} pop3`, () => pop3.close());
+  return storeHost;
+}
