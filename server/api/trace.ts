@@ -94,6 +94,11 @@ export interface TracePayloads {
     messageId?: string;
     duplicate: boolean;
   };
+  /** The MMP checked a login against the directory and found the user's store. */
+  'mmp.authenticated': { sessionId: string; protocol: Protocol; user: string; mailHost: string };
+  'mmp.failed': { sessionId: string; protocol: Protocol; user: string; reason: string };
+  /** The MMP logged in at the back end and now relays (client → MMP → store host). */
+  'mmp.proxied': { sessionId: string; protocol: Protocol; user: string; backend: string; backendPort: number };
   'clock.changed': { mode: string; now: number };
   'fault.injected': { faultId: string; target: string; effect: string };
   'fault.cleared': { faultId: string };
