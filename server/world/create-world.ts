@@ -16,6 +16,7 @@ import { loadOrCreateToken } from '../http/token.js';
 import { QueueStore } from '../queue/queue-store.js';
 import { createControlFacade } from './control-facade.js';
 import { startMta } from './start-mta.js';
+import { startMmp } from './start-mmp.js';
 import { startStoreHost } from './start-store.js';
 import type { StoreHost } from './store-host.js';
 import { World, type ServiceBinding } from './world.js';
@@ -149,6 +150,12 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     mta,
     lifecycle,
   });
+  for (const host of spec.hosts.filter((h) => h.role === 'mmp')) {
+    const directory = directoryFor(host.name);
+    lifecycle.add(`${host.name} directory client`, () => directory.close());
+    await startMmp(host, { settings, tracer, tls, lifecycle, directory, backendPort: lookupPort, listen });
+  }
+
   const webHost = spec.hosts.find((h) => h.role === 'web');
   if (webHost) {
     const token = loadOrCreateToken(options.dataDir);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import nodemailer from 'nodemailer';
 import { SmtpTalk } from '../helpers/smtp-talk.js';
 import { startTestWorld, type TestWorld } from '../helpers/test-world.js';
 
@@ -148,6 +149,42 @@ describe('POP3 on the store hosts (the back end the MMP will proxy to)', () => {
     assert.deepEqual(
       lab.world.stores.get('mailboxa.siroe.example')!.store.listMessages('alice@siroe.example', 'INBOX'),
       [],
+    );
+  });
+});
+
+describe('POP3 through the Mail Multiplexor Proxy', () => {
+  test("poplib logs in at the MMP, which finds bob's store in the directory and relays", async (t) => {
+    if (!(await has('python3'))) return t.skip('python3 is not installed');
+    const lab = await startTestWorld();
+    t.after(() => lab.close());
+    const info = await nodemailer
+      .createTransport({ host: '127.0.0.1', port: lab.world.portOf('mta', 'smtp'), secure: false, ignoreTLS: true })
+      .sendMail({ from: 'erin@example.com', to: 'bob@siroe.example', subject: 'via the MMP', text: 'hi bob' });
+    const queueId = /queued as (msg_\w+)/.exec(info.response)![1]!;
+    await lab.waitFor('mailbox.stored', (e) => e.traceId === queueId);
+
+    const port = lab.world.portOf('mmp', 'pop3');
+    const script = [
+      'import poplib',
+      `p = poplib.POP3("127.0.0.1", ${port}, timeout=10)`,
+      'print(p.getwelcome().decode())',
+      'p.user("bob"); p.pass_("bob")',
+      'resp, lines, octets = p.retr(1)',
+      'print(p.stat()[0], b"Subject: via the MMP" in lines)',
+      'p.quit()',
+    ].join('\n');
+    const { stdout } = await run('python3', ['-c', script]);
+    const [welcome, result] = stdout.trim().split('\n');
+    assert.match(welcome!, /^\+OK .*Mailscope MMP/);
+    assert.equal(result, '1 True');
+    const authenticated = await lab.waitFor('mmp.authenticated');
+    assert.equal(authenticated.data.mailHost, 'mailboxb.siroe.example');
+    const proxied = await lab.waitFor('mmp.proxied');
+    assert.equal(proxied.to, 'mailboxb.siroe.example');
+    assert.ok(
+      lab.events().some((e) => e.kind === 'directory.bound' && e.from === 'mmp.siroe.example' && e.data.ok),
+      'the MMP checked the password with an LDAP bind',
     );
   });
 });

@@ -1,0 +1,50 @@
+import type { HostSpec, ServiceProtocol, WorldSettings } from '../api/world-spec.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { internalBindAddress, isLoopback } from '../core/net-address.js';
+import type { TlsMaterial } from '../core/tls-cert.js';
+import type { Tracer } from '../core/tracer.js';
+import type { DirectoryClient } from '../directory/client.js';
+import { MmpPop3Proxy } from '../mmp/pop3-proxy.js';
+
+export interface StartMmpOptions {
+  settings: WorldSettings;
+  tracer: Tracer;
+  tls: TlsMaterial;
+  lifecycle: Lifecycle;
+  /** A directory client whose lookups are traced as coming from the MMP. */
+  directory: DirectoryClient;
+  /** The port a store host's back-end service listens on (loopback), if it has one. */
+  backendPort: (storeHost: string, protocol: ServiceProtocol) => number | undefined;
+  listen: (
+    host: HostSpec,
+    protocol: ServiceProtocol,
+    start: (port: number) => Promise<number>,
+  ) => Promise<number | undefined>;
+}
+
+/**
+ * The Mail Multiplexor Proxy: what mail clients connect to for POP3 (and, next, IMAP).
+ * It checks the login with an LDAP bind, reads the user's mailHost, and relays the
+ * session to that store host's back end.
+ */
+export async function startMmp(host: HostSpec, opts: StartMmpOptions): Promise<void> {
+  const internal = internalBindAddress(opts.settings.bindAddress);
+  const pop3 = new MmpPop3Proxy({
+    hostname: host.name,
+    node: host.name,
+    tracer: opts.tracer,
+    tls: opts.tls,
+    allowInsecureAuth: (address) => isLoopback(address),
+    authenticate: async (login, password) => {
+      const user = await opts.directory.authenticate(login, password, 'MMP login');
+      if (!user || user.status === 'inactive') return undefined;
+      return { mail: user.mail, mailHost: user.mailHost };
+    },
+    backend: (mailHost) => {
+      const port = opts.backendPort(mailHost, 'pop3');
+      return port === undefined ? undefined : { host: internal, port };
+    },
+  });
+  const port = await opts.listen(host, 'pop3', (p) => pop3.listen(p, opts.settings.bindAddress));
+  if (port !== undefined) opts.lifecycle.add(`${host.name} pop3`, () => pop3.close());
+}
