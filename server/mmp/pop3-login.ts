@@ -32,7 +32,7 @@ export async function proxyLogIn(
   }
   let account: MmpAccount | undefined;
   try {
-    account = await ctx.options.authenticate(login, password);
+    account = await ctx.options.authenticate(login, password, ctx.session.remoteAddress);
   } catch {
     ctx.err('[SYS/TEMP] Authentication service unavailable, try again later');
     return ctx.trace.failed(login, 'directory unavailable');

@@ -23,7 +23,7 @@ export interface MmpPop3Options {
    * Check a login against the directory: the user's mail address and mailHost, or
    * undefined for a wrong password. Injected; a throw means "cannot check now".
    */
-  authenticate(login: string, password: string): Promise<MmpAccount | undefined>;
+  authenticate(login: string, password: string, remoteAddress: string): Promise<MmpAccount | undefined>;
   /** Where a store host's POP3 back end listens, or undefined when it has none. */
   backend(mailHost: string): BackendAddress | undefined;
   /** STLS is offered while the client connection is in the clear. */

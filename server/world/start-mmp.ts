@@ -35,9 +35,11 @@ export async function startMmp(host: HostSpec, opts: StartMmpOptions): Promise<v
     tracer: opts.tracer,
     tls: opts.tls,
     allowInsecureAuth: (address) => isLoopback(address),
-    authenticate: async (login, password) => {
+    authenticate: async (login, password, remoteAddress) => {
       const user = await opts.directory.authenticate(login, password, 'MMP login');
       if (!user || user.status === 'inactive') return undefined;
+      // The lab's "password = user name" accounts are for this machine only (as for SMTP AUTH).
+      if (password === user.uid && !isLoopback(remoteAddress)) return undefined;
       return { mail: user.mail, mailHost: user.mailHost };
     },
     backend: (mailHost) => {
