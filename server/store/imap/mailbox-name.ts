@@ -1,0 +1,35 @@
+import { decodeMailboxName, encodeMailboxName } from './syntax/response-writer.js';
+import { asAString, ImapSyntaxError, type ImapValue } from './syntax/types.js';
+
+/** A mailbox argument as the store spells it: modified UTF-7 decoded, trailing "/" dropped. */
+export function mailboxArg(value: ImapValue | undefined): string {
+  const wire = asAString(value, 'mailbox name');
+  let name: string;
+  try {
+    name = decodeMailboxName(wire);
+  } catch {
+    throw new ImapSyntaxError('Invalid modified UTF-7 in mailbox name');
+  }
+  return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
+}
+
+/** The wire spelling of a store folder name. */
+export function wireName(name: string): string {
+  return encodeMailboxName(name);
+}
+
+/**
+ * LIST pattern (RFC 3501 §6.3.8) as a regular expression over wire names: `*`
+ * matches anything, `%` anything but the delimiter. INBOX matches in any case.
+ */
+export function patternRegExp(reference: string, pattern: string): RegExp {
+  let full = pattern.startsWith('/') || reference === '' ? pattern : `${reference}${pattern}`;
+  if (/^inbox(\/|$)/i.test(full)) full = `INBOX${full.slice(5)}`;
+  let source = '';
+  for (const ch of full) {
+    if (ch === '*') source += '.*';
+    else if (ch === '%') source += '[^/]*';
+    else source += ch.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}

@@ -1,0 +1,77 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import { createCounter } from '../../core/ids.js';
+import { ImapConnection } from './session.js';
+import { ImapTrace } from './trace.js';
+import type { ImapServerOptions } from './types.js';
+
+/** After close() has said BYE, how long clients may take to hang up. */
+const SHUTDOWN_GRACE_MS = 500;
+
+/**
+ * The IMAP4rev1 listener of one store host (RFC 3501 plus the extensions in
+ * CAPABILITY). Protocol only: mail lives in the MessageStore, logins are checked
+ * by the injected `authenticate`.
+ */
+export class ImapServer {
+  private readonly server: Server;
+  private readonly connections = new Set<ImapConnection>();
+  private readonly nextSessionId = createCounter('imap-');
+  private readonly tlsContext?: SecureContext;
+  private readonly drained: Array<() => void> = [];
+
+  constructor(private readonly options: ImapServerOptions) {
+    if (options.tls) this.tlsContext = createSecureContext({ key: options.tls.key, cert: options.tls.cert });
+    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const connection of this.connections) connection.shutdown();
+    const grace = setTimeout(() => {
+      for (const connection of this.connections) connection.destroy();
+    }, SHUTDOWN_GRACE_MS);
+    grace.unref();
+    await this.allClosed();
+    clearTimeout(grace);
+    await stopped;
+  }
+
+  private accept(socket: Socket): void {
+    if (!socket.remoteAddress) return void socket.destroy();
+    const connection = new ImapConnection(socket, {
+      options: this.options,
+      trace: new ImapTrace(this.options.tracer, this.options.node, this.nextSessionId()),
+      tlsContext: this.tlsContext,
+      onClosed: (c) => this.forget(c),
+    });
+    this.connections.add(connection);
+    connection.start();
+  }
+
+  private forget(connection: ImapConnection): void {
+    this.connections.delete(connection);
+    if (this.connections.size === 0) for (const resolve of this.drained.splice(0)) resolve();
+  }
+
+  private allClosed(): Promise<void> {
+    if (this.connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+}
