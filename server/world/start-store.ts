@@ -6,6 +6,7 @@ import { internalBindAddress } from '../core/net-address.js';
 import type { TlsMaterial } from '../core/tls-cert.js';
 import type { Tracer } from '../core/tracer.js';
 import type { DirectoryClient } from '../directory/client.js';
+import { ImapServer } from '../store/imap/server.js';
 import { Pop3Server } from '../store/pop3/server.js';
 import { StoreHost } from './store-host.js';
 
@@ -28,8 +29,8 @@ export interface StartStoreOptions {
 }
 
 /**
- * A message store host and its doors: LMTP for the MTA's deliveries and POP3 for the
- * Mail Multiplexor Proxy. Both are back-end services, reached by the MTA and the MMP
+ * A message store host and its doors: LMTP for the MTA's deliveries, IMAP and POP3 for
+ * the Mail Multiplexor Proxy. All are back-end services, reached by the MTA and the MMP
  * on this machine: they listen on loopback whatever --bind says.
  */
 export async function startStoreHost(host: HostSpec, opts: StartStoreOptions): Promise<StoreHost> {
@@ -48,23 +49,28 @@ export async function startStoreHost(host: HostSpec, opts: StartStoreOptions): P
   lifecycle.add(`store ${host.name}`, () => storeHost.close());
   await opts.listen(host, 'lmtp', (port) => storeHost.listen(port, internal), internal);
 
-  const pop3 = new Pop3Server({
+  // Only the store that holds the mailbox answers for it.
+  const authenticateHere = (purpose: string) => async (login: string, password: string) => {
+    const user = await opts.directory.authenticate(login, password, purpose);
+    if (!user || user.status === 'inactive' || user.mailHost.toLowerCase() !== host.name.toLowerCase()) {
+      return undefined;
+    }
+    return user.mail;
+  };
+  const backEnd = {
     hostname: host.name,
     node: host.name,
     tracer: opts.tracer,
     store: storeHost.store,
     tls: opts.tls,
-    // The back end listens on loopback only; clients from elsewhere come through the MMP.
+    // The back ends listen on loopback only; clients from elsewhere come through the MMP.
     allowInsecureAuth: () => true,
-    authenticate: async (login, password) => {
-      const user = await opts.directory.authenticate(login, password, 'POP3 login');
-      // Only the store that holds the mailbox answers for it.
-      if (!user || user.status === 'inactive' || user.mailHost.toLowerCase() !== host.name.toLowerCase())
-        return undefined;
-      return user.mail;
-    },
-  });
+  };
+  const pop3 = new Pop3Server({ ...backEnd, authenticate: authenticateHere('POP3 login') });
   const pop3Port = await opts.listen(host, 'pop3', (port) => pop3.listen(port, internal), internal);
   if (pop3Port !== undefined) lifecycle.add(`store ${host.name} pop3`, () => pop3.close());
+  const imap = new ImapServer({ ...backEnd, authenticate: authenticateHere('IMAP login') });
+  const imapPort = await opts.listen(host, 'imap', (port) => imap.listen(port, internal), internal);
+  if (imapPort !== undefined) lifecycle.add(`store ${host.name} imap`, () => imap.close());
   return storeHost;
 }

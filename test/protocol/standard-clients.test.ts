@@ -188,3 +188,32 @@ describe('POP3 through the Mail Multiplexor Proxy', () => {
     );
   });
 });
+
+describe('IMAP on the store hosts (the back end the MMP will proxy to)', () => {
+  test("Python's imaplib: a delivered message is there, with its envelope; IDLE-free sync", async (t) => {
+    if (!(await has('python3'))) return t.skip('python3 is not installed');
+    const lab = await startTestWorld();
+    t.after(() => lab.close());
+    const info = await nodemailer
+      .createTransport({ host: '127.0.0.1', port: lab.world.portOf('mta', 'smtp'), secure: false, ignoreTLS: true })
+      .sendMail({ from: 'erin@example.com', to: 'carol@siroe.example', subject: 'via IMAP', text: 'hi carol' });
+    const queueId = /queued as (msg_\w+)/.exec(info.response)![1]!;
+    await lab.waitFor('mailbox.stored', (e) => e.traceId === queueId);
+
+    const port = lab.world.port('mailboxb.siroe.example', 'imap');
+    const script = [
+      'import imaplib',
+      `m = imaplib.IMAP4("127.0.0.1", ${port})`,
+      'm.login("carol", "carol")',
+      'typ, data = m.select("INBOX")',
+      'print(typ, data[0].decode())',
+      'typ, data = m.uid("FETCH", "1:*", "(ENVELOPE BODY.PEEK[TEXT])")',
+      'print(b"via IMAP" in data[0][0], b"hi carol" in data[0][1])',
+      'm.logout()',
+    ].join('\n');
+    const { stdout } = await run('python3', ['-c', script]);
+    const [selected, fetched] = stdout.trim().split('\n');
+    assert.equal(selected, 'OK 1');
+    assert.equal(fetched, 'True True');
+  });
+});
