@@ -190,7 +190,7 @@ describe('POP3 through the Mail Multiplexor Proxy', () => {
 });
 
 describe('IMAP on the store hosts (the back end the MMP will proxy to)', () => {
-  test("Python's imaplib: a delivered message is there, with its envelope; IDLE-free sync", async (t) => {
+  test("Python's imaplib: a delivered message is there, with its envelope and text", async (t) => {
     if (!(await has('python3'))) return t.skip('python3 is not installed');
     const lab = await startTestWorld();
     t.after(() => lab.close());
