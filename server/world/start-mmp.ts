@@ -4,6 +4,7 @@ import { internalBindAddress, isLoopback } from '../core/net-address.js';
 import type { TlsMaterial } from '../core/tls-cert.js';
 import type { Tracer } from '../core/tracer.js';
 import type { DirectoryClient } from '../directory/client.js';
+import { MmpImapProxy } from '../mmp/imap-proxy.js';
 import { MmpPop3Proxy } from '../mmp/pop3-proxy.js';
 
 export interface StartMmpOptions {
@@ -23,25 +24,26 @@ export interface StartMmpOptions {
 }
 
 /**
- * The Mail Multiplexor Proxy: what mail clients connect to for POP3 (and, next, IMAP).
+ * The Mail Multiplexor Proxy: what mail clients connect to for IMAP and POP3.
  * It checks the login with an LDAP bind, reads the user's mailHost, and relays the
  * session to that store host's back end.
  */
 export async function startMmp(host: HostSpec, opts: StartMmpOptions): Promise<void> {
   const internal = internalBindAddress(opts.settings.bindAddress);
+  const authenticate = async (login: string, password: string, remoteAddress: string) => {
+    const user = await opts.directory.authenticate(login, password, 'MMP login');
+    if (!user || user.status === 'inactive') return undefined;
+    // The lab's "password = user name" accounts are for this machine only (as for SMTP AUTH).
+    if (password === user.uid && !isLoopback(remoteAddress)) return undefined;
+    return { mail: user.mail, mailHost: user.mailHost };
+  };
   const pop3 = new MmpPop3Proxy({
     hostname: host.name,
     node: host.name,
     tracer: opts.tracer,
     tls: opts.tls,
     allowInsecureAuth: (address) => isLoopback(address),
-    authenticate: async (login, password, remoteAddress) => {
-      const user = await opts.directory.authenticate(login, password, 'MMP login');
-      if (!user || user.status === 'inactive') return undefined;
-      // The lab's "password = user name" accounts are for this machine only (as for SMTP AUTH).
-      if (password === user.uid && !isLoopback(remoteAddress)) return undefined;
-      return { mail: user.mail, mailHost: user.mailHost };
-    },
+    authenticate,
     backend: (mailHost) => {
       const port = opts.backendPort(mailHost, 'pop3');
       return port === undefined ? undefined : { host: internal, port };
@@ -49,4 +51,19 @@ export async function startMmp(host: HostSpec, opts: StartMmpOptions): Promise<v
   });
   const port = await opts.listen(host, 'pop3', (p) => pop3.listen(p, opts.settings.bindAddress));
   if (port !== undefined) opts.lifecycle.add(`${host.name} pop3`, () => pop3.close());
+
+  const imap = new MmpImapProxy({
+    hostname: host.name,
+    node: host.name,
+    tracer: opts.tracer,
+    tls: opts.tls,
+    allowInsecureAuth: (address) => isLoopback(address),
+    authenticate,
+    backend: (mailHost) => {
+      const backendPort = opts.backendPort(mailHost, 'imap');
+      return backendPort === undefined ? undefined : { host: internal, port: backendPort };
+    },
+  });
+  const imapPort = await opts.listen(host, 'imap', (p) => imap.listen(p, opts.settings.bindAddress));
+  if (imapPort !== undefined) opts.lifecycle.add(`${host.name} imap`, () => imap.close());
 }

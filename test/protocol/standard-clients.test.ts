@@ -217,3 +217,31 @@ describe('IMAP on the store hosts (the back end the MMP will proxy to)', () => {
     assert.equal(fetched, 'True True');
   });
 });
+
+describe('IMAP through the Mail Multiplexor Proxy', () => {
+  test("imaplib logs in at the MMP and reads carol's mail from mailboxb", async (t) => {
+    if (!(await has('python3'))) return t.skip('python3 is not installed');
+    const lab = await startTestWorld();
+    t.after(() => lab.close());
+    const info = await nodemailer
+      .createTransport({ host: '127.0.0.1', port: lab.world.portOf('mta', 'smtp'), secure: false, ignoreTLS: true })
+      .sendMail({ from: 'erin@example.com', to: 'carol@siroe.example', subject: 'IMAP via MMP', text: 'hello' });
+    const queueId = /queued as (msg_\w+)/.exec(info.response)![1]!;
+    await lab.waitFor('mailbox.stored', (e) => e.traceId === queueId);
+
+    const port = lab.world.portOf('mmp', 'imap');
+    const script = [
+      'import imaplib',
+      `m = imaplib.IMAP4("127.0.0.1", ${port})`,
+      'm.login("carol", "carol")',
+      'typ, data = m.select("INBOX")',
+      'typ, data2 = m.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")',
+      'print(typ, data[0].decode(), b"IMAP via MMP" in data2[0][1])',
+      'm.logout()',
+    ].join('\n');
+    const { stdout } = await run('python3', ['-c', script]);
+    assert.equal(stdout.trim(), 'OK 1 True');
+    const proxied = await lab.waitFor('mmp.proxied', (e) => e.data.protocol === 'imap');
+    assert.equal(proxied.to, 'mailboxb.siroe.example');
+  });
+});

@@ -1,0 +1,167 @@
+import { connect, type Socket } from 'node:net';
+import { LineReader } from '../mta/smtp/line-reader.js';
+import type { BackendAddress } from './imap-types.js';
+
+/** A back-end response line longer than this is not a greeting or a LOGIN answer: give up. */
+const MAX_BACKEND_LINE_BYTES = 16 * 1024;
+/** Our own tag on the back-end connection; the client never sees it. */
+const BACKEND_TAG = 'A1';
+const EMPTY = Buffer.alloc(0);
+
+export type ImapBackendLogin =
+  /** Logged in: relay from here. `capabilities` from the back end's OK, `leftover` any bytes after it. */
+  | { kind: 'ok'; socket: Socket; capabilities?: string; leftover: Buffer }
+  /** The back end answered LOGIN with NO (the text after `A1 NO `); its socket is gone. */
+  | { kind: 'refused'; text: string }
+  /** No usable back end: refused connection, timeout, bad greeting, hang-up. */
+  | { kind: 'unavailable'; reason: string };
+
+export interface ImapBackendLoginRequest {
+  target: BackendAddress;
+  login: string;
+  password: string;
+  /** For the whole dialogue: connect, greeting, LOGIN. */
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Opens a session at a store host's IMAP back end as the user with RFC 3501 LOGIN
+ * (the back end listens on loopback and accepts plaintext). Credentials go as quoted
+ * strings, or as synchronising literals when they hold 8-bit characters, which a
+ * quoted string may not (RFC 3501 9, QUOTED-CHAR); the caller has ruled out CR/LF/NUL.
+ */
+export async function logInAtImapBackend(request: ImapBackendLoginRequest): Promise<ImapBackendLogin> {
+  const { target, login, password, timeoutMs, signal } = request;
+  if (signal.aborted) return { kind: 'unavailable', reason: 'client gone' };
+  const socket = connect({ host: target.host, port: target.port, noDelay: true });
+  const lines = new BackendLines(socket);
+  const timer = setTimeout(() => lines.fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+  const onAbort = (): void => lines.fail('client gone');
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const greeting = await lines.next();
+    if (!greeting.startsWith('* OK')) return giveUp(socket, `unexpected greeting ${quote(greeting)}`);
+    const reply = await sendLogin(socket, lines, login, password);
+    if (reply.startsWith(`${BACKEND_TAG} OK`)) {
+      const capabilities = /^A1 OK \[CAPABILITY ([^\]]*)\]/.exec(reply)?.[1];
+      return { kind: 'ok', socket, capabilities, leftover: lines.detach() };
+    }
+    socket.destroy();
+    if (reply.startsWith(`${BACKEND_TAG} NO`)) return { kind: 'refused', text: reply.slice(6) };
+    return { kind: 'unavailable', reason: `unexpected reply to LOGIN ${quote(reply)}` };
+  } catch (err) {
+    return giveUp(socket, err instanceof Error ? err.message : 'failed');
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Sends `A1 LOGIN user pass`, waiting for `+` after each literal head; returns the tagged reply. */
+async function sendLogin(socket: Socket, lines: BackendLines, login: string, password: string): Promise<string> {
+  // Each chunk but the last ends in a literal head `{n}\r\n` and needs the back end's `+`.
+  const chunks: Buffer[] = [];
+  let current: Buffer = Buffer.from(`${BACKEND_TAG} LOGIN `);
+  for (const [i, value] of [login, password].entries()) {
+    const encoded = encodeAString(value);
+    current = Buffer.concat([current, Buffer.from(encoded.head)]);
+    if (encoded.literal) {
+      chunks.push(Buffer.concat([current, Buffer.from('\r\n')]));
+      current = encoded.literal;
+    }
+    if (i === 0) current = Buffer.concat([current, Buffer.from(' ')]);
+  }
+  chunks.push(Buffer.concat([current, Buffer.from('\r\n')]));
+  for (const [i, chunk] of chunks.entries()) {
+    socket.write(chunk);
+    if (i === chunks.length - 1) break;
+    const answer = await untilTaggedOrContinuation(lines);
+    if (!answer.startsWith('+')) return answer;
+  }
+  return untilTaggedOrContinuation(lines);
+}
+
+/** Skips untagged responses; returns a continuation or the tagged line. */
+async function untilTaggedOrContinuation(lines: BackendLines): Promise<string> {
+  for (;;) {
+    const line = await lines.next();
+    if (!line.startsWith('* ')) return line;
+  }
+}
+
+/** An astring as a quoted string, or a synchronising-literal head `{n}` plus its bytes. */
+export function encodeAString(value: string): { head: string; literal?: Buffer } {
+  if (/^[\x20-\x7e]*$/.test(value)) return { head: `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"` };
+  const literal = Buffer.from(value, 'utf8');
+  return { head: `{${literal.length}}`, literal };
+}
+
+function giveUp(socket: Socket, reason: string): ImapBackendLogin {
+  socket.destroy();
+  return { kind: 'unavailable', reason };
+}
+
+function quote(line: string): string {
+  return JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
+}
+
+/** Response lines from the back end, read one at a time; a failure ends every wait. */
+class BackendLines {
+  private buffer: Buffer = EMPTY;
+  private readonly reader = new LineReader(MAX_BACKEND_LINE_BYTES);
+  private failure?: Error;
+  private wake?: () => void;
+
+  constructor(private readonly socket: Socket) {
+    socket.on('data', this.onData);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+  }
+
+  fail(reason: string): void {
+    this.failure ??= new Error(reason);
+    this.socket.destroy();
+    this.notify();
+  }
+
+  async next(): Promise<string> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const { event, consumed } = this.reader.take(this.buffer);
+      this.buffer = this.buffer.subarray(consumed);
+      if (event.kind === 'line') return event.line.toString('utf8');
+      if (event.kind === 'too-long') throw new Error('response line too long');
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** Hands the socket to the relay: stop reading, return what was read past the last line. */
+  detach(): Buffer {
+    this.socket.off('data', this.onData);
+    this.socket.off('close', this.onClose);
+    this.socket.pause();
+    return this.buffer;
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.notify();
+  };
+
+  private readonly onError = (err: NodeJS.ErrnoException): void => {
+    this.failure ??= new Error(err.code ? `${err.code} ${err.message}` : err.message);
+    this.notify();
+  };
+
+  private readonly onClose = (): void => {
+    this.failure ??= new Error('connection closed by the back end');
+    this.notify();
+  };
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
