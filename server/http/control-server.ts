@@ -1,3 +1,4 @@
+import { listenOn } from '../core/tcp-listener.js';
 /**
  * The HTTP server: the one door of the UI, the scenarios and the command line into
  * a running world. JSON control API under /api/, the trace as a WebSocket at
@@ -52,18 +53,10 @@ export class ControlServer {
     );
   }
 
-  listen(port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      this.server.once('error', onError);
-      this.server.listen({ port, host: this.opts.bindAddress }, () => {
-        this.server.off('error', onError);
-        const address = this.server.address();
-        this.port = typeof address === 'object' && address !== null ? address.port : port;
-        this.guard.setPort(this.port);
-        resolve(this.port);
-      });
-    });
+  async listen(port: number): Promise<number> {
+    this.port = await listenOn(this.server, port, this.opts.bindAddress);
+    this.guard.setPort(this.port);
+    return this.port;
   }
 
   /** The address to open in a browser, token included. */

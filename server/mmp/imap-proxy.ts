@@ -1,3 +1,4 @@
+import { ConnectionSet, listenOn } from '../core/tcp-listener.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createCounter } from '../core/ids.js';
@@ -16,11 +17,10 @@ const DEFAULT_FAILURE_DELAY_MS = 500;
  */
 export class MmpImapProxy {
   private readonly server: Server;
-  private readonly connections = new Set<MmpImapConnection>();
+  private readonly connections = new ConnectionSet<MmpImapConnection>();
   private readonly nextSessionId = createCounter('mmp-imap-');
   private readonly failures: FailureDelay;
   private readonly tlsContext?: SecureContext;
-  private readonly drained: Array<() => void> = [];
 
   constructor(private readonly options: MmpImapOptions) {
     if (options.tls) this.tlsContext = createSecureContext({ key: options.tls.key, cert: options.tls.cert });
@@ -33,22 +33,14 @@ export class MmpImapProxy {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(port, host, () => {
-        this.server.off('error', onError);
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listenOn(this.server, port, host);
   }
 
   /** Stops listening and destroys every client and back-end socket. */
   async close(): Promise<void> {
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.destroy('shutdown');
-    await this.allClosed();
+    await this.connections.whenEmpty();
     await stopped;
   }
 
@@ -79,11 +71,5 @@ export class MmpImapProxy {
 
   private forget(connection: MmpImapConnection): void {
     this.connections.delete(connection);
-    if (this.connections.size === 0) for (const resolve of this.drained.splice(0)) resolve();
-  }
-
-  private allClosed(): Promise<void> {
-    if (this.connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drained.push(resolve));
   }
 }

@@ -1,3 +1,4 @@
+import { ConnectionSet, listenOn } from '../core/tcp-listener.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createCounter } from '../core/ids.js';
@@ -17,11 +18,10 @@ const DEFAULT_FAILURE_DELAY_MS = 500;
  */
 export class MmpPop3Proxy {
   private readonly server: Server;
-  private readonly connections = new Set<MmpPop3Connection>();
+  private readonly connections = new ConnectionSet<MmpPop3Connection>();
   private readonly nextSessionId = createCounter('mmp-pop3-');
   private readonly failures: FailureDelay;
   private readonly tlsContext?: SecureContext;
-  private readonly drained: Array<() => void> = [];
 
   constructor(private readonly options: MmpPop3Options) {
     if (options.tls) this.tlsContext = createSecureContext({ key: options.tls.key, cert: options.tls.cert });
@@ -34,22 +34,14 @@ export class MmpPop3Proxy {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(port, host, () => {
-        this.server.off('error', onError);
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listenOn(this.server, port, host);
   }
 
   /** Stops listening and destroys every client and back-end socket. */
   async close(): Promise<void> {
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.destroy('shutdown');
-    await this.allClosed();
+    await this.connections.whenEmpty();
     await stopped;
   }
 
@@ -80,11 +72,5 @@ export class MmpPop3Proxy {
 
   private forget(connection: MmpPop3Connection): void {
     this.connections.delete(connection);
-    if (this.connections.size === 0) for (const resolve of this.drained.splice(0)) resolve();
-  }
-
-  private allClosed(): Promise<void> {
-    if (this.connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drained.push(resolve));
   }
 }

@@ -1,3 +1,4 @@
+import { ConnectionSet, listenOn } from '../../core/tcp-listener.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createCounter } from '../../core/ids.js';
@@ -15,10 +16,9 @@ const SHUTDOWN_GRACE_MS = 500;
  */
 export class SmtpServer {
   private readonly server: Server;
-  private readonly connections = new Set<SmtpConnection>();
+  private readonly connections = new ConnectionSet<SmtpConnection>();
   private readonly nextSessionId: () => string;
   private readonly tlsContext?: SecureContext;
-  private readonly drained: Array<() => void> = [];
 
   constructor(private readonly options: SmtpServerOptions) {
     this.nextSessionId = createCounter(options.protocol);
@@ -31,15 +31,7 @@ export class SmtpServer {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(port, host, () => {
-        this.server.off('error', onError);
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listenOn(this.server, port, host);
   }
 
   /** Stops listening, tells open sessions 421, and resolves when every socket is gone. */
@@ -50,7 +42,7 @@ export class SmtpServer {
       for (const connection of this.connections) connection.destroy();
     }, SHUTDOWN_GRACE_MS);
     grace.unref();
-    await this.allClosed();
+    await this.connections.whenEmpty();
     clearTimeout(grace);
     await stopped;
   }
@@ -91,11 +83,5 @@ export class SmtpServer {
 
   private forget(connection: SmtpConnection): void {
     this.connections.delete(connection);
-    if (this.connections.size === 0) for (const resolve of this.drained.splice(0)) resolve();
-  }
-
-  private allClosed(): Promise<void> {
-    if (this.connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drained.push(resolve));
   }
 }

@@ -1,3 +1,4 @@
+import { ConnectionSet, listenOn } from '../../core/tcp-listener.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createCounter } from '../../core/ids.js';
@@ -17,11 +18,10 @@ const SHUTDOWN_GRACE_MS = 500;
  */
 export class Pop3Server {
   private readonly server: Server;
-  private readonly connections = new Set<Pop3Connection>();
+  private readonly connections = new ConnectionSet<Pop3Connection>();
   private readonly locks = new MaildropLocks();
   private readonly nextSessionId = createCounter('pop3-');
   private readonly tlsContext?: SecureContext;
-  private readonly drained: Array<() => void> = [];
 
   constructor(private readonly options: Pop3ServerOptions) {
     if (options.tls) this.tlsContext = createSecureContext({ key: options.tls.key, cert: options.tls.cert });
@@ -33,15 +33,7 @@ export class Pop3Server {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(port, host, () => {
-        this.server.off('error', onError);
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listenOn(this.server, port, host);
   }
 
   /** Stops listening and ends every session without applying its DELE marks. */
@@ -52,7 +44,7 @@ export class Pop3Server {
       for (const connection of this.connections) connection.destroy();
     }, SHUTDOWN_GRACE_MS);
     grace.unref();
-    await this.allClosed();
+    await this.connections.whenEmpty();
     clearTimeout(grace);
     await stopped;
   }
@@ -84,11 +76,5 @@ export class Pop3Server {
 
   private forget(connection: Pop3Connection): void {
     this.connections.delete(connection);
-    if (this.connections.size === 0) for (const resolve of this.drained.splice(0)) resolve();
-  }
-
-  private allClosed(): Promise<void> {
-    if (this.connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drained.push(resolve));
   }
 }
