@@ -11,6 +11,14 @@ export type Protocol = 'smtp' | 'submission' | 'lmtp' | 'ldap' | 'imap' | 'pop3'
 /** Where a recipient goes, as decided by the router from the directory. */
 export type RouteKind = 'store' | 'lan' | 'smarthost' | 'unroutable';
 
+export interface VerdictRule {
+  name: string;
+  score: number;
+  description: string;
+}
+
+export type VerdictAction = 'deliver' | 'tag' | 'junk' | 'hold' | 'reject';
+
 export interface TracePayloads {
   'session.opened': {
     sessionId: string;
@@ -43,7 +51,17 @@ export interface TracePayloads {
     virus: 'clean' | 'infected';
     score: number;
     reasons: string[];
+    /** Each rule that fired, with its share of the score and what it means. */
+    rules?: VerdictRule[];
+    /** SPF / DKIM / DMARC results (RFC 8601 words: pass, fail, softfail, neutral, none, temperror, permerror). */
+    auth?: { spf?: string; dkim?: string; dmarc?: string; summary?: string };
+    /** What the site does with it. */
+    action?: VerdictAction;
+    /** Which engine judged: the built-in one or a real spamd. */
+    engine?: string;
   };
+  /** An outgoing message got a DKIM-Signature (the smarthost signs for the site). */
+  'dkim.signed': { queueId: string; domain: string; selector: string };
   'route.resolved': {
     queueId: string;
     recipient: string;
@@ -55,7 +73,42 @@ export interface TracePayloads {
     reason: string;
   };
   'recipient.expanded': { queueId: string; recipient: string; into: string[]; reason: string };
-  'delivery.attempted': { queueId: string; recipients: string[]; channel: string; host: string; attempt: number };
+  'delivery.attempted': {
+    queueId: string;
+    recipients: string[];
+    channel: string;
+    host: string;
+    attempt: number;
+    /** For SMTP out: the MX (or A) host actually tried, its preference and the real port. */
+    mx?: string;
+    preference?: number;
+    port?: number;
+  };
+  /** The DNS server answered a query. `from` is the lab host that asked, when known. */
+  'dns.answered': {
+    name: string;
+    type: string;
+    /** NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP. */
+    rcode: string;
+    /** Presentation form, e.g. "10 mx1.example.com", "127.0.0.1", "\"v=spf1 -all\"". */
+    answers: string[];
+    transport: 'udp' | 'tcp';
+    remoteAddress: string;
+    remotePort: number;
+    /** Why the lab asked (e.g. "MX for example.com"), when it was the lab. */
+    purpose?: string;
+  };
+  /** An IMAP command at a store (sampled: a 10,000 message sync does not flood the diagram). */
+  'imap.command': { sessionId: string; tag: string; command: string; args: string; user?: string; status?: string };
+  /** A client read messages from a mailbox (one summary per FETCH / RETR / TOP command). */
+  'mailbox.fetched': {
+    sessionId: string;
+    protocol: Protocol;
+    user: string;
+    folder: string;
+    messages: number;
+    sizeBytes: number;
+  };
   'delivery.succeeded': {
     queueId: string;
     recipient: string;
@@ -85,7 +138,12 @@ export interface TracePayloads {
   'message.dequeued': { queueId: string; outcome: 'delivered' | 'failed' | 'deleted' | 'returned' };
   'message.held': { queueId: string; reason: string };
   'message.released': { queueId: string };
-  'dsn.generated': { queueId: string; dsnQueueId: string; recipients: string[]; action: 'failed' | 'delayed' };
+  'dsn.generated': {
+    queueId: string;
+    dsnQueueId: string;
+    recipients: string[];
+    action: 'failed' | 'delayed' | 'delivered';
+  };
   'mailbox.stored': {
     address: string;
     folder: string;
@@ -100,8 +158,10 @@ export interface TracePayloads {
   /** The MMP logged in at the back end and now relays (client → MMP → store host). */
   'mmp.proxied': { sessionId: string; protocol: Protocol; user: string; backend: string; backendPort: number };
   'clock.changed': { mode: string; now: number };
-  'fault.injected': { faultId: string; target: string; effect: string };
-  'fault.cleared': { faultId: string };
+  'fault.injected': { faultId: string; target: string; effect: string; kind?: string };
+  'fault.cleared': { faultId: string; target?: string; kind?: string };
+  /** A fault switch changed what really happened (a refused connection, a forced reply). */
+  'fault.applied': { faultId: string; target: string; kind: string; effect: string };
   'world.started': { name: string };
   'world.stopped': { name: string };
 }

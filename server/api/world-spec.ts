@@ -98,6 +98,23 @@ export interface WorldSettings {
   retryScheduleMinutes: number[];
   /** Anti-spam score at or above which a message is marked as spam. */
   spamThreshold: number;
+  /** What the inbound verdict step does with each kind of result. */
+  verdict: VerdictSettings;
+  /** Ages (minutes in the queue) at which the sender gets a "still trying" DSN; [] for none. */
+  delayWarningMinutes: number[];
+  /** DKIM selector the smarthost signs the site's outgoing mail with (key made per data dir). */
+  dkimSelector: string;
+}
+
+export interface VerdictSettings {
+  /** Score ≥ spamThreshold: add headers only, file into Junk, hold in the queue, or refuse at DATA. */
+  spamAction: 'tag' | 'junk' | 'hold' | 'reject';
+  /** A virus found: hold (quarantine) or refuse at DATA. */
+  virusAction: 'hold' | 'reject';
+  /** DMARC fail (or SPF fail where the domain has no DMARC): what to do; a p=reject policy may refuse. */
+  authFailAction: 'deliver' | 'tag' | 'junk' | 'hold' | 'reject';
+  /** Use a real SpamAssassin spamd for the spam score instead of the built-in rules. */
+  spamd?: { host: string; port: number };
 }
 
 export interface WorldSpec {

@@ -54,6 +54,19 @@ const settingsSchema = z.object({
   maxRecipients: z.number().int().min(1),
   retryScheduleMinutes: z.array(z.number().positive()).min(1),
   spamThreshold: z.number(),
+  verdict: z
+    .object({
+      spamAction: z.enum(['tag', 'junk', 'hold', 'reject']).default('junk'),
+      virusAction: z.enum(['hold', 'reject']).default('hold'),
+      authFailAction: z.enum(['deliver', 'tag', 'junk', 'hold', 'reject']).default('junk'),
+      spamd: z.object({ host: z.string().min(1), port }).optional(),
+    })
+    .default({}),
+  delayWarningMinutes: z.array(z.number().positive()).default([240]),
+  dkimSelector: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/i, 'letters, digits and dashes')
+    .default('lab'),
 });
 
 export const worldSpecSchema = z
