@@ -4,8 +4,11 @@
  *   smtp-layer   the SMTP protocol layer alone, trivial hooks
  *   queue        the durable queue alone: group-committed enqueues and updates
  *   store        the message store alone: group-committed deliveries
+ *   ui           the renderer in headless Chromium: frame times with 200 tokens moving and a 10,000-event burst
+ *   imap         10,000 messages read through the MMP: SELECT, a 1:* summary fetch, 1,000 bodies
  */
 import { spawn } from 'node:child_process';
+import { benchImap } from './imap.js';
 import { benchSmtp } from './smtp.js';
 
 const [name, ...rest] = process.argv.slice(2);
@@ -24,6 +27,8 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   'smtp-layer': script('./smtp-layer.ts'),
   queue: script('./queue.ts'),
   store: script('./store.ts'),
+  ui: script('./ui.ts'),
+  imap: benchImap,
 };
 
 const run = name ? benches[name] : undefined;

@@ -37,6 +37,8 @@ const args = [
   '--import',
   'tsx',
   '--test',
+  // A hung test fails (as "cancelled") instead of hanging the whole run.
+  '--test-timeout=120000',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
   '--test-reporter=tap',

@@ -8,8 +8,8 @@
 
 export type Protocol = 'smtp' | 'submission' | 'lmtp' | 'ldap' | 'imap' | 'pop3' | 'http' | 'dns';
 
-/** Where a recipient goes, as decided by the router from the directory. */
-export type RouteKind = 'store' | 'lan' | 'smarthost' | 'unroutable';
+/** Where a recipient goes, as decided by a router: a store, the LAN server, the smarthost, or straight to the domain's MX. */
+export type RouteKind = 'store' | 'lan' | 'smarthost' | 'mx' | 'unroutable';
 
 export interface VerdictRule {
   name: string;
@@ -97,6 +97,8 @@ export interface TracePayloads {
     remotePort: number;
     /** Why the lab asked (e.g. "MX for example.com"), when it was the lab. */
     purpose?: string;
+    /** The UDP answer was cut (TC=1); the client asks again over TCP. */
+    truncated?: boolean;
   };
   /** An IMAP command at a store (sampled: a 10,000 message sync does not flood the diagram). */
   'imap.command': { sessionId: string; tag: string; command: string; args: string; user?: string; status?: string };

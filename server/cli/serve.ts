@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseClockMode } from '../core/clock.js';
+import { ensureRendererBuilt } from '../http/renderer-build.js';
 import { createWorld } from '../world/create-world.js';
 import { loadWorldSpec } from '../world/load-spec.js';
 import type { World } from '../world/world.js';
@@ -19,10 +20,13 @@ export async function serve(argv: string[], out: (line: string) => void = consol
   const dataDir = resolve(options['data-dir'] ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true });
   const spec = loadWorldSpec(options.world ? resolve(options.world) : undefined);
+  // Notes go to stderr: stdout is the services table and the ready line, which scripts read.
+  const staticDir = await ensureRendererBuilt({ log: (line) => console.error(line) });
   const world = await createWorld(spec, {
     dataDir,
     bindAddress: options.bind,
     clock: options.clock ? parseClockMode(options.clock) : undefined,
+    staticDir,
   });
   const controlFile = join(dataDir, 'control.json');
   writeFileSync(controlFile, JSON.stringify({ url: world.controlUrl, pid: process.pid }) + '\n', { mode: 0o600 });

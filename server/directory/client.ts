@@ -91,7 +91,8 @@ export class DirectoryClient {
 
   /**
    * findUser, then a simple bind as that user's DN on a short-lived connection of its
-   * own. The status (active/inactive) is the caller's to judge.
+   * own. The status (mailUserStatus) is the caller's to judge:
+   * mayAccessMailbox in mail-user-status.ts.
    */
   async authenticate(
     login: string,

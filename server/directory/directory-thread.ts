@@ -1,5 +1,6 @@
 import { serveThread } from '../core/host-thread-worker.js';
 import { DirectoryServer, type DirectoryServerOptions } from './server.js';
+import type { SetUserStatusArgs } from './status-control.js';
 
 /**
  * The directory host on its own thread: LDAP parsing and encoding for every lookup
@@ -22,5 +23,12 @@ serveThread({
   },
   async stop() {
     await server?.close();
+  },
+  // The tree lives here, so run-time changes are made here too: the next search,
+  // from any connection, already sees them.
+  setUserStatus(args) {
+    if (!server) throw new Error('the directory is not started');
+    const { who, status } = args as SetUserStatusArgs;
+    return server.setUserStatus(who, status ?? undefined);
   },
 });

@@ -45,6 +45,15 @@ export interface LdapjsBindRequest extends LdapjsRequest {
   readonly version: number;
 }
 
+/** A ModifyRequest as ldapjs 3 (@ldapjs/messages, @ldapjs/change) hands it over. */
+export interface LdapjsModifyRequest extends LdapjsRequest {
+  readonly object: LdapjsDn | string;
+  readonly changes: Array<{
+    readonly operation: string;
+    readonly modification: { readonly type: string; readonly values: unknown[] };
+  }>;
+}
+
 export interface LdapjsResponse {
   matchedDN: string;
   diagnosticMessage: string;
@@ -60,7 +69,7 @@ export interface LdapjsServer {
   search(base: string, handler: LdapjsHandler<LdapjsSearchRequest>): void;
   bind(base: string, handler: LdapjsHandler<LdapjsBindRequest>): void;
   add(base: string, handler: LdapjsHandler<LdapjsRequest>): void;
-  modify(base: string, handler: LdapjsHandler<LdapjsRequest>): void;
+  modify(base: string, handler: LdapjsHandler<LdapjsModifyRequest>): void;
   del(base: string, handler: LdapjsHandler<LdapjsRequest>): void;
   modifyDN(base: string, handler: LdapjsHandler<LdapjsRequest>): void;
   compare(base: string, handler: LdapjsHandler<LdapjsRequest>): void;
@@ -122,4 +131,15 @@ export function toFilterNode(filter: LdapjsFilter, depth = 0): FilterNode {
 export function parseFilterString(text: string): FilterNode {
   const parse = (ldapjs as unknown as { parseFilter(t: string): LdapjsFilter }).parseFilter;
   return toFilterNode(parse(text));
+}
+
+/** The changes of a ModifyRequest as plain data; binary values are read as UTF-8. */
+export function toModifyChanges(
+  req: LdapjsModifyRequest,
+): Array<{ operation: string; type: string; values: string[] }> {
+  return req.changes.map((c) => ({
+    operation: String(c.operation),
+    type: String(c.modification.type),
+    values: c.modification.values.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v))),
+  }));
 }

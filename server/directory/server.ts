@@ -8,15 +8,19 @@ import {
   createLdapjsServer,
   scopeName,
   toFilterNode,
+  toModifyChanges,
   type LdapjsBindRequest,
+  type LdapjsModifyRequest,
   type LdapjsResponse,
   type LdapjsSearchRequest,
   type LdapjsServer,
 } from './ldapjs-edge.js';
+import { runModify } from './modify-operation.js';
 import { ResultCode } from './result-codes.js';
 import { buildRootDse, runSearch } from './search-operation.js';
 import { DirectoryTree, type IndexedEntry } from './tree.js';
 import type { ServiceCredentials } from './types.js';
+import { UserStatusEditor, type UserStatusChange } from './user-status-editor.js';
 
 export interface DirectoryServerOptions {
   spec: WorldSpec;
@@ -27,13 +31,16 @@ export interface DirectoryServerOptions {
 }
 
 /**
- * A real LDAP v3 server (ldapjs underneath) holding the world's directory, read
- * only. Anyone may search (as mail directories commonly allowed); binds prove a
- * password; nothing can be written over the wire.
+ * A real LDAP v3 server (ldapjs underneath) holding the world's directory. Anyone
+ * may search (as mail directories commonly allowed); binds prove a password; the
+ * only write is a person's mailUserStatus, by the service account or by the world
+ * itself (setUserStatus, for an instructor's fault).
  */
 export class DirectoryServer {
   readonly node: string;
   private readonly tree: DirectoryTree;
+  private readonly statuses: UserStatusEditor;
+  private readonly serviceNormDn: string;
   private readonly rootDse: IndexedEntry;
   private readonly ldap: LdapjsServer;
   private readonly sockets = new Set<Socket>();
@@ -44,6 +51,8 @@ export class DirectoryServer {
     this.node = opts.node;
     this.tree = new DirectoryTree(buildDirectoryEntries(opts.spec, opts.serviceCredentials));
     this.rootDse = buildRootDse(this.tree);
+    this.statuses = new UserStatusEditor(this.tree);
+    this.serviceNormDn = this.tree.normalize(opts.serviceCredentials.dn);
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.ldap = createLdapjsServer((socket) => this.accept(socket, limits));
     this.ldap.maxConnections = 512;
@@ -65,6 +74,11 @@ export class DirectoryServer {
         resolve(typeof address === 'object' && address ? address.port : port);
       });
     });
+  }
+
+  /** Set a person's mailUserStatus (by mail, alternate address or uid); `undefined` restores the spec's. */
+  setUserStatus(who: string, status: string | undefined): UserStatusChange {
+    return this.statuses.set(who, status);
   }
 
   close(): Promise<void> {
@@ -101,7 +115,10 @@ export class DirectoryServer {
       next();
     };
     this.ldap.add('', readOnly);
-    this.ldap.modify('', readOnly);
+    this.ldap.modify('', (req, res, next) => {
+      this.onModify(req, res);
+      next();
+    });
     this.ldap.del('', readOnly);
     this.ldap.modifyDN('', readOnly);
     this.ldap.compare('', (_req, res, next) => {
@@ -128,6 +145,20 @@ export class DirectoryServer {
     }
     if (outcome.matchedDn) res.matchedDN = outcome.matchedDn;
     if (outcome.message) res.diagnosticMessage = outcome.message;
+    res.end(outcome.status);
+  }
+
+  private onModify(req: LdapjsModifyRequest, res: LdapjsResponse): void {
+    const outcome = runModify(this.tree, this.statuses, {
+      dn: req.object.toString(),
+      changes: toModifyChanges(req),
+      boundNormDn: this.identities.get(req.connection),
+      serviceNormDn: this.serviceNormDn,
+    });
+    if ('message' in outcome) {
+      if (outcome.matchedDn) res.matchedDN = outcome.matchedDn;
+      res.diagnosticMessage = outcome.message;
+    }
     res.end(outcome.status);
   }
 

@@ -95,12 +95,50 @@ export class DirectoryTree {
     else this.namingContexts.push(indexed);
   }
 
+  /**
+   * Replace every value of one attribute of an entry (no values: remove the
+   * attribute), the stored values and the value index together, so an equality
+   * search sees the new value at once and never the old one. Returns the old values.
+   */
+  replaceValues(normDn: string, type: string, values: string[]): string[] {
+    const entry = this.byDn.get(normDn);
+    if (!entry) throw new Error(`no directory entry ${normDn}`);
+    const key = attributeKey(type);
+    for (const old of entry.matchValues.get(key) ?? []) this.removeFromIndex(key, old, entry);
+    const at = entry.attributes.findIndex((a) => a.key === key);
+    const previous = at >= 0 ? entry.attributes[at]!.values : [];
+    if (values.length === 0) {
+      if (at >= 0) entry.attributes.splice(at, 1);
+      entry.matchValues.delete(key);
+      return previous;
+    }
+    const stored = { type: at >= 0 ? entry.attributes[at]!.type : type, key, values: [...values] };
+    if (at >= 0) entry.attributes[at] = stored;
+    else entry.attributes.push(stored);
+    if (isMatchable(key)) {
+      const keys = values.map((v) => matchKey(key, v));
+      entry.matchValues.set(key, keys);
+      for (const k of keys) this.addToIndex(key, k, entry);
+    }
+    return previous;
+  }
+
   private addToIndex(attribute: string, key: string, entry: IndexedEntry): void {
     let byValue = this.valueIndex.get(attribute);
     if (!byValue) this.valueIndex.set(attribute, (byValue = new Map()));
     const list = byValue.get(key);
     if (!list) byValue.set(key, [entry]);
-    else if (list[list.length - 1] !== entry) list.push(entry);
+    else if (list[list.length - 1]!.order < entry.order) list.push(entry);
+    else if (!list.includes(entry)) insertInOrder(list, entry);
+  }
+
+  private removeFromIndex(attribute: string, key: string, entry: IndexedEntry): void {
+    const byValue = this.valueIndex.get(attribute);
+    const list = byValue?.get(key);
+    if (!byValue || !list) return;
+    const at = list.indexOf(entry);
+    if (at >= 0) list.splice(at, 1);
+    if (list.length === 0) byValue.delete(key);
   }
 
   /**
@@ -181,6 +219,15 @@ function inScope(entry: IndexedEntry, baseNormDn: string, scope: SearchScope): b
   if (scope === 'base') return entry.normDn === baseNormDn;
   if (scope === 'one') return baseNormDn === '' ? entry.ancestors.size === 0 : entry.parentNormDn === baseNormDn;
   return baseNormDn === '' || entry.normDn === baseNormDn || entry.ancestors.has(baseNormDn);
+}
+
+/**
+ * A value given at run time may belong to an entry older than the list's last:
+ * keep DIT order, which search results come back in.
+ */
+function insertInOrder(list: IndexedEntry[], entry: IndexedEntry): void {
+  const at = list.findIndex((e) => e.order > entry.order);
+  list.splice(at < 0 ? list.length : at, 0, entry);
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

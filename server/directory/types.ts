@@ -26,7 +26,7 @@ export interface DirectoryUser {
   /** `mailbox`, `forward` (Sun's mailDeliveryOption; several may be set at once). */
   deliveryOptions: string[];
   forwardingAddresses: string[];
-  /** mailUserStatus: `active` or `inactive`. */
+  /** mailUserStatus, lower case (`active` when absent); mail-user-status.ts says what each means. */
   status: string;
 }
 

@@ -4,7 +4,16 @@
  * from storage), and tests hand it a fake made of plain data structures.
  */
 import type { TraceEvent } from '../api/trace.js';
-import type { MailboxMessageView, WorldView } from '../api/world-view.js';
+import type {
+  ComposeRequest,
+  ComposeResult,
+  DirectoryView,
+  DnsZoneView,
+  MailboxMessageView,
+  MailboxSummaryView,
+  WorldView,
+} from '../api/world-view.js';
+import type { Fault, FaultSpec } from '../core/faults.js';
 import type { HistoryRecord, QueuedMessage } from '../queue/types.js';
 
 export const QUEUE_ACTIONS = ['hold', 'release', 'return', 'delete', 'retry'] as const;
@@ -26,7 +35,8 @@ export interface ControlFacade {
   traceSince(afterSeq: number, limit: number): TraceEvent[];
   /** Live events, in seq order; returns the unsubscribe function. */
   subscribeTrace(listener: (e: TraceEvent) => void): () => void;
-  queue(): QueuedMessage[];
+  /** The queue of the site MTA, or of another MTA host of the world (the smarthost, an Internet MX). */
+  queue(host?: string): QueuedMessage[];
   queueMessage(queueId: string): { message: QueuedMessage; history: HistoryRecord[] } | undefined;
   /** Resolves undefined when there is no such message. */
   queueAction(queueId: string, action: QueueAction): Promise<QueuedMessage | undefined>;
@@ -34,6 +44,13 @@ export interface ControlFacade {
   mailbox(address: string, folder: string): MailboxMessageView[] | undefined;
   mailboxMessage(address: string, folder: string, uid: number): { raw: Buffer } | undefined;
   setClock(request: ClockRequest): { mode: string; now: number };
+  faults(): Fault[];
+  addFault(spec: FaultSpec): Promise<Fault>;
+  removeFault(id: string): Promise<boolean>;
+  compose(request: ComposeRequest): Promise<ComposeResult>;
+  directory(): DirectoryView;
+  dns(): DnsZoneView[];
+  mailboxes(): MailboxSummaryView[];
 }
 
 /**

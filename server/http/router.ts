@@ -6,7 +6,7 @@
 import type { ControlFacade } from './control-facade.js';
 import type { Reply } from './reply.js';
 
-export type Method = 'GET' | 'POST';
+export type Method = 'GET' | 'POST' | 'DELETE';
 
 export interface RouteContext {
   /** Path parameters, already percent-decoded. */

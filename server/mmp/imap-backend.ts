@@ -1,11 +1,13 @@
 import { connect, type Socket } from 'node:net';
 import { LineReader } from '../mta/smtp/line-reader.js';
+import { proxyIdList, type ProxyForward } from '../store/imap/proxy-id.js';
 import type { BackendAddress } from './imap-types.js';
 
 /** A back-end response line longer than this is not a greeting or a LOGIN answer: give up. */
 const MAX_BACKEND_LINE_BYTES = 16 * 1024;
 /** Our own tag on the back-end connection; the client never sees it. */
 const BACKEND_TAG = 'A1';
+const ID_TAG = 'A0';
 const EMPTY = Buffer.alloc(0);
 
 export type ImapBackendLogin =
@@ -20,9 +22,11 @@ export interface ImapBackendLoginRequest {
   target: BackendAddress;
   login: string;
   password: string;
-  /** For the whole dialogue: connect, greeting, LOGIN. */
+  /** For the whole dialogue: connect, greeting, ID, LOGIN. */
   timeoutMs: number;
   signal: AbortSignal;
+  /** Who we speak for: sent with ID before LOGIN (see proxy-id.ts) so the store can trace the link. */
+  forward?: ProxyForward;
 }
 
 /**
@@ -42,6 +46,7 @@ export async function logInAtImapBackend(request: ImapBackendLoginRequest): Prom
   try {
     const greeting = await lines.next();
     if (!greeting.startsWith('* OK')) return giveUp(socket, `unexpected greeting ${quote(greeting)}`);
+    if (request.forward) await sendId(socket, lines, request.forward);
     const reply = await sendLogin(socket, lines, login, password);
     if (reply.startsWith(`${BACKEND_TAG} OK`)) {
       const capabilities = /^A1 OK \[CAPABILITY ([^\]]*)\]/.exec(reply)?.[1];
@@ -55,6 +60,15 @@ export async function logInAtImapBackend(request: ImapBackendLoginRequest): Prom
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** RFC 2971 ID with the forwarding fields; whatever the back end answers, the login goes on. */
+async function sendId(socket: Socket, lines: BackendLines, forward: ProxyForward): Promise<void> {
+  socket.write(`${ID_TAG} ID ${proxyIdList(forward)}\r\n`);
+  for (;;) {
+    const line = await lines.next();
+    if (line.startsWith(`${ID_TAG} `)) return;
   }
 }
 

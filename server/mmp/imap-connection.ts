@@ -17,8 +17,10 @@ const MAX_PROTOCOL_ERRORS = 10;
 const CLOSE_GRACE_MS = 1000;
 const DEFAULT_IDLE_TIMEOUT_MS = 60 * 1000;
 const EMPTY = Buffer.alloc(0);
+/** The store hosts' own list (before login a client cannot tell them apart from us). */
 const BASE_CAPABILITIES =
-  'IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS MOVE UNSELECT SPECIAL-USE CHILDREN';
+  'IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS MOVE UNSELECT SPECIAL-USE CHILDREN ' +
+  'CONDSTORE UTF8=ACCEPT QUOTA QUOTA=RES-STORAGE';
 
 /** The facts kept about one client connection. Plain data. */
 export class MmpImapSessionInfo {
@@ -241,12 +243,24 @@ export class MmpImapConnection implements MmpImapContext {
       case 'error':
         return this.protocolError(event.tag ?? '*', event.text);
       case 'literal-too-big':
-        return this.tagged(event.tag ?? '*', '[TOOBIG] Literal too big before login');
+        return this.literalTooBig(event.tag, event.synchronizing);
       case 'line':
         return this.rawLine(event.line);
       case 'command':
         return this.command(event.command);
     }
+  }
+
+  /**
+   * Nothing before login needs a big literal. A synchronising one is refused before
+   * the client sends it (RFC 3501 §7.5); a LITERAL+ one is being skipped by the reader,
+   * but a client that pushes megabytes at a login prompt is not worth the wait.
+   */
+  private literalTooBig(tag: string | undefined, synchronizing: boolean): void {
+    this.tagged(tag ?? '*', 'NO [TOOBIG] Literal too big before login');
+    if (synchronizing) return;
+    this.send('* BYE Too much data before login');
+    this.close('error');
   }
 
   private async rawLine(line: string): Promise<void> {

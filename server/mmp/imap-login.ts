@@ -77,6 +77,12 @@ async function connectBackend(ctx: MmpImapContext, tag: string, account: MmpAcco
     password,
     timeoutMs: ctx.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     signal: ctx.signal,
+    forward: {
+      node: ctx.options.node,
+      sessionId: ctx.session.id,
+      remoteAddress: ctx.session.remoteAddress,
+      remotePort: ctx.session.remotePort,
+    },
   });
   if (ctx.closing) {
     if (result.kind === 'ok') result.socket.destroy();

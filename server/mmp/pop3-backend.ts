@@ -1,5 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { LineReader } from '../mta/smtp/line-reader.js';
+import type { ProxyForward } from '../store/imap/proxy-id.js';
+import { xclientLine } from '../store/pop3/xclient.js';
 import type { BackendAddress } from './pop3-types.js';
 
 /** A back-end status line longer than this is not POP3: give up rather than buffer it. */
@@ -18,10 +20,12 @@ export interface BackendLoginRequest {
   target: BackendAddress;
   login: string;
   password: string;
-  /** For the whole dialogue: connect, greeting, USER, PASS. */
+  /** For the whole dialogue: connect, greeting, XCLIENT, USER, PASS. */
   timeoutMs: number;
   /** The client went away or the proxy is closing: stop and drop the socket. */
   signal: AbortSignal;
+  /** Who we speak for: sent with XCLIENT before USER when the back end offers it. */
+  forward?: ProxyForward;
 }
 
 /**
@@ -40,6 +44,11 @@ export async function logInAtBackend(request: BackendLoginRequest): Promise<Back
   try {
     const greeting = await lines.next();
     if (!isOk(greeting)) return giveUp(socket, `unexpected greeting ${quote(greeting)}`);
+    if (request.forward) {
+      // A back end without XCLIENT says -ERR; the login goes on all the same.
+      socket.write(`${xclientLine(request.forward)}\r\n`);
+      await lines.next();
+    }
     socket.write(`USER ${login}\r\n`);
     const userReply = await lines.next();
     if (!isOk(userReply)) return giveUp(socket, `USER refused: ${quote(userReply)}`);

@@ -1,11 +1,11 @@
 import { MailError } from '../core/mail-error.js';
 import { randomId } from '../core/ids.js';
-import { prependHeaders } from './headers.js';
+import { acceptMessage } from './accept-message.js';
 import type { MtaContext } from './mta-context.js';
 import { checkRecipient } from './recipient-check.js';
 import { receivedHeaderStage } from './stages/received-header.js';
 import { submissionHeadersStage } from './stages/submission-headers.js';
-import type { IncomingMessage, MessageStage } from './stages/types.js';
+import type { MessageStage } from './stages/types.js';
 import { verdictStage } from './stages/verdict.js';
 import type { SmtpHooks, SmtpSession } from './smtp/types.js';
 
@@ -53,53 +53,7 @@ export function createListenerHooks(
     async onData(session, raw) {
       const queueId = transactionIds.get(session) ?? randomId('msg');
       transactionIds.delete(session);
-      const message: IncomingMessage = {
-        queueId,
-        session,
-        listener,
-        raw,
-        receivedAt: ctx.clock.now(),
-        addHeaders: [],
-      };
-      for (const stage of stages) await stage.run(message);
-      const finalRaw = prependHeaders(raw, message.addHeaders);
-      const sender = session.envelope.mailFrom?.address ?? '';
-      const recipients = session.envelope.rcptTo.map((r) => r.address);
-      const common = { node: ctx.node, traceId: queueId, spanId: queueId };
-      let queued;
-      try {
-        queued = await ctx.queue.enqueue({
-          queueId,
-          traceId: queueId,
-          sender,
-          recipients: session.envelope.rcptTo.map((r) => ({
-            address: r.address,
-            notify: typeof r.params.NOTIFY === 'string' ? r.params.NOTIFY : undefined,
-          })),
-          raw: finalRaw,
-          source: listener,
-          origin: `${session.remoteAddress} [${session.clientHostname ?? 'unknown'}]`,
-          receivedAt: message.receivedAt,
-          envId:
-            typeof session.envelope.mailFrom?.params.ENVID === 'string'
-              ? session.envelope.mailFrom.params.ENVID
-              : undefined,
-        });
-      } catch (err) {
-        throw MailError.from(err, 'queue');
-      }
-      ctx.tracer.emit({
-        kind: 'message.accepted',
-        ...common,
-        data: { sessionId: session.id, queueId, sender, recipients, sizeBytes: finalRaw.length },
-      });
-      ctx.tracer.emit({
-        kind: 'message.queued',
-        ...common,
-        data: { queueId, sender, recipients, sizeBytes: finalRaw.length, source: listener },
-      });
-      ctx.deliverNow(queued, finalRaw);
-      return { queueId };
+      return acceptMessage(ctx, session, raw, { queueId, source: listener, stages });
     },
   };
 }

@@ -1,11 +1,15 @@
 import { MailError } from '../core/mail-error.js';
+import { rcptVerdict } from '../directory/mail-user-status.js';
 import type { SmtpSession } from './smtp/types.js';
 import type { MtaContext } from './mta-context.js';
 
 /**
  * RCPT-time policy, the MTA's first line of defence:
- *  - a site domain: the address must exist in the directory (person or group, active);
- *    otherwise 550 5.1.1, so the sender learns at once and no bounce is needed later;
+ *  - a site domain: the address must exist in the directory (person or group);
+ *    otherwise 550 5.1.1, so the sender learns at once and no bounce is needed later.
+ *    A person's mailUserStatus may refuse it too: 450 4.2.1 inactive, 452 4.2.2
+ *    overquota (try later), 550 5.2.1 disabled / removed; `hold` is accepted and
+ *    waits in the queue (see mail-user-status.ts);
  *  - any other domain: only for authenticated senders (submission). Without AUTH that is
  *    relaying, and an open relay is how spam travels: 554 5.7.1.
  */
@@ -33,12 +37,8 @@ export async function checkRecipient(
       component: 'mta',
     });
   }
-  if (entry.kind === 'user' && entry.status === 'inactive') {
-    throw new MailError({
-      code: 550,
-      enhanced: '5.2.1',
-      publicText: `<${address}>: Recipient mailbox is disabled`,
-      component: 'mta',
-    });
+  if (entry.kind === 'user') {
+    const verdict = rcptVerdict(entry.status, address);
+    if (verdict.kind === 'reject') throw verdict.error;
   }
 }

@@ -1,6 +1,7 @@
 import type { HostSpec } from '../api/world-spec.js';
 import { MailError } from '../core/mail-error.js';
 import type { DirectoryClient, DirectoryUser } from '../directory/client.js';
+import { deliveryVerdict } from '../directory/mail-user-status.js';
 import type { SiteDomains } from './address.js';
 import type { Route } from './route.js';
 
@@ -16,6 +17,20 @@ export type RoutingDecision =
   /** Replace the recipient by others (group members, forwarding addresses). */
   | { kind: 'expand'; into: ExpansionTarget[]; reason: string }
   | { kind: 'fail'; error: MailError };
+
+/**
+ * Not now: try this recipient again on the retry schedule (the mailbox is inactive,
+ * over quota or on hold). `hold` is set for mailUserStatus `hold`, which is an
+ * administrator's choice rather than a failure.
+ */
+export interface RoutingDeferral {
+  kind: 'defer';
+  error: MailError;
+  hold: boolean;
+}
+
+/** Everything `decide` can answer. */
+export type RoutingOutcome = RoutingDecision | RoutingDeferral;
 
 export interface RouterOptions {
   directory: DirectoryClient;
@@ -36,7 +51,18 @@ export class Router {
     this.smarthost = opts.hosts.find((h) => h.role === 'smarthost')?.name;
   }
 
+  /**
+   * `decide`, for callers that know only route / expand / fail: a deferral is thrown
+   * as its temporary MailError, which a delivery pass already treats as "defer this
+   * recipient" (as it does a directory that cannot be reached).
+   */
   async resolve(address: string, trace: { traceId: string; spanId: string }): Promise<RoutingDecision> {
+    const outcome = await this.decide(address, trace);
+    if (outcome.kind === 'defer') throw outcome.error;
+    return outcome;
+  }
+
+  async decide(address: string, trace: { traceId: string; spanId: string }): Promise<RoutingOutcome> {
     const domainHost = this.opts.siteDomains.hostFor(address);
     if (!domainHost) return this.internetRoute(address);
     const entry = await this.opts.directory.findRecipient(address, 'route', trace);
@@ -57,8 +83,20 @@ export class Router {
     return this.userRoute(address, entry);
   }
 
-  private userRoute(address: string, user: DirectoryUser): RoutingDecision {
-    if (user.status === 'inactive') return fail(550, '5.2.1', `<${address}>: mailbox disabled`);
+  private userRoute(address: string, user: DirectoryUser): RoutingOutcome {
+    // The status is read again at every pass, not only at RCPT: it may have changed
+    // while the message waited in the queue.
+    //
+    // `hold` defers rather than holding the queued message (the queue's operator
+    // hold): a hold here belongs to one recipient, and the other recipients of the
+    // same message must not wait for it. Because every retry reads the directory
+    // again, the mail leaves on the first pass after the status changes, with no
+    // operator release to forget, and the sender sees only a delay. Until
+    // MessageDelivery treats `hold: true` specially, a hold outlasting the whole retry
+    // schedule ends in a bounce, like any deferral.
+    const verdict = deliveryVerdict(user.status, address, user.uid);
+    if (verdict.kind === 'fail') return { kind: 'fail', error: verdict.error };
+    if (verdict.kind === 'defer') return { kind: 'defer', error: verdict.error, hold: verdict.hold };
     const mailboxRoute = this.mailHostRoute(user);
     const options = user.deliveryOptions.length > 0 ? user.deliveryOptions : ['mailbox'];
     if (options.includes('forward') && user.forwardingAddresses.length > 0) {

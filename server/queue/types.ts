@@ -38,6 +38,8 @@ export interface NewMessage {
   origin: string;
   receivedAt: number;
   envId?: string;
+  /** Enqueue it held (quarantined, e.g. by the verdict step), with this reason; nothing is delivered until released. */
+  hold?: string;
 }
 
 export interface QueuedRecipient {

@@ -80,6 +80,8 @@ export function insertMessage(s: QueueStatements, message: NewMessage, now: numb
       status: 'pending',
       attempts: 0,
       nextAttemptAt: now,
+      // The fast path delivers from this copy: it must carry NOTIFY as a reload would.
+      notify: recipient.notify,
       updatedAt: now,
     });
     s.insertHistory.run({
@@ -93,6 +95,20 @@ export function insertMessage(s: QueueStatements, message: NewMessage, now: numb
       status: `from ${message.origin}`,
     });
   }
+  // Held from the start, in the same transaction: a crash cannot deliver quarantined mail.
+  if (message.hold !== undefined) {
+    s.holdMessage.run({ id: messageId, reason: message.hold });
+    s.insertHistory.run({
+      queueId: message.queueId,
+      at: now,
+      action: 'H',
+      channel: message.source,
+      sender: message.sender,
+      recipient: '',
+      sizeBytes,
+      status: message.hold,
+    });
+  }
   return {
     queueId: message.queueId,
     traceId: message.traceId,
@@ -101,7 +117,8 @@ export function insertMessage(s: QueueStatements, message: NewMessage, now: numb
     source: message.source,
     origin: message.origin,
     receivedAt: message.receivedAt,
-    status: 'queued',
+    status: message.hold === undefined ? 'queued' : 'held',
+    heldReason: message.hold,
     envId: message.envId,
     recipients,
   };

@@ -11,7 +11,7 @@ import type { FolderInfo } from './types.js';
 
 function toFolderInfo(
   row: FolderRow,
-  counts: { messages: number; unseen: number } | undefined,
+  counts: { messages: number; unseen: number; recent: number } | undefined,
   subscribed: boolean,
 ): FolderInfo {
   const info: FolderInfo = {
@@ -21,6 +21,7 @@ function toFolderInfo(
     highestModseq: row.highest_modseq,
     messages: counts?.messages ?? 0,
     unseen: counts?.unseen ?? 0,
+    recent: counts?.recent ?? 0,
     subscribed,
   };
   if (row.special_use) info.specialUse = row.special_use;
@@ -43,7 +44,7 @@ export function listFolders(ctx: StoreContext, user: UserRow): FolderInfo[] {
 export function folderInfo(ctx: StoreContext, user: UserRow, name: string): FolderInfo {
   const row = requireFolder(ctx, user, name);
   const subscribed = ctx.sql.isSubscribed.get(user.id, row.name) !== undefined;
-  return toFolderInfo(row, ctx.sql.folderCount.get(row.id), subscribed);
+  return toFolderInfo(row, ctx.sql.folderCount.get(row.recent_uid_floor, row.id), subscribed);
 }
 
 /** RFC 3501 CREATE: superior names that are needed are created too. */

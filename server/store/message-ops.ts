@@ -53,6 +53,14 @@ export function getMessage(ctx: StoreContext, folder: FolderRow, uid: number): S
   return body ? { summary: toSummary(row), raw: body.raw } : undefined;
 }
 
+/** The same as getMessage in one statement (the FETCH loop's hot path). */
+export function getMessageWithBody(ctx: StoreContext, folder: FolderRow, uid: number): StoredMessage | undefined {
+  const row = ctx.sql.messageWithBody.get(folder.id, uid);
+  if (!row) return undefined;
+  const { raw, ...message } = row;
+  return { summary: toSummary(message), raw };
+}
+
 function uniqueSorted(uids: readonly number[]): number[] {
   return [...new Set(uids)].filter((uid) => Number.isSafeInteger(uid) && uid > 0).sort((a, b) => a - b);
 }
@@ -68,8 +76,8 @@ export function storeFlags(
   flags: string[],
   op: FlagOp,
   unchangedSince?: number,
-): FlagStoreResult & { changed: number[] } {
-  const result: FlagStoreResult & { changed: number[] } = { updated: [], modified: [], changed: [] };
+): FlagStoreResult {
+  const result: FlagStoreResult = { updated: [], modified: [], changed: [] };
   let modseq: number | undefined;
   for (const uid of uniqueSorted(uids)) {
     const row = ctx.sql.messageByUid.get(folder.id, uid);

@@ -9,7 +9,7 @@ import * as folderOps from './folder-ops.js';
 import { parseHeaderSummary } from './headers.js';
 import * as messageOps from './message-ops.js';
 import { configure, migrate } from './schema.js';
-import { prepareStatements } from './statements.js';
+import { prepareStatements, toSummary } from './statements.js';
 import { StoreEvents } from './store-events.js';
 import { badInput, cannot, storageError, storeClosed, tooBig } from './store-error.js';
 import type {
@@ -36,9 +36,12 @@ export interface MessageStoreOptions {
   tracer?: Tracer;
   /** Larger messages are refused with 552 5.3.4. Default 50 MiB. */
   maxMessageBytes?: number;
+  /** Each user's storage limit, as IMAP QUOTA (RFC 9208) reports it. Default 100 MiB. */
+  quotaBytes?: number;
 }
 
 const DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
+const DEFAULT_QUOTA_BYTES = 100 * 1024 * 1024;
 
 const toUids = (mapping: UidMapping[]) => mapping.map((m) => m.toUid);
 const fromUids = (mapping: UidMapping[]) => mapping.map((m) => m.fromUid);
@@ -51,6 +54,8 @@ const fromUids = (mapping: UidMapping[]) => mapping.map((m) => m.fromUid);
  */
 export class MessageStore {
   readonly host: string;
+  /** Each user's storage limit (IMAP QUOTA STORAGE); reported, not yet enforced. */
+  readonly quotaBytes: number;
   private readonly ctx: StoreContext;
   private readonly batcher: DeliveryBatcher;
   private readonly events: StoreEvents;
@@ -71,6 +76,7 @@ export class MessageStore {
 
   private constructor(db: Database.Database, opts: MessageStoreOptions) {
     this.host = opts.host;
+    this.quotaBytes = opts.quotaBytes ?? DEFAULT_QUOTA_BYTES;
     this.events = new StoreEvents(opts.host, opts.tracer);
     this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.ctx = { db, sql: prepareStatements(db), clock: opts.clock };
@@ -178,6 +184,11 @@ export class MessageStore {
     });
   }
 
+  /** Bytes of all the user's messages, every folder (IMAP QUOTA STORAGE usage). */
+  storageUsedBytes(address: string): number {
+    return this.read(() => this.ctx.sql.userStorageBytes.get(requireUser(this.ctx, address).id)!.bytes);
+  }
+
   // ---- messages ------------------------------------------------------------
 
   /** Ordered by UID; with `changedSince`, only messages whose MODSEQ is above it (CONDSTORE). */
@@ -187,6 +198,39 @@ export class MessageStore {
 
   getMessage(address: string, folder: string, uid: number): StoredMessage | undefined {
     return this.read(() => messageOps.getMessage(this.ctx, this.folderRow(address, folder), uid));
+  }
+
+  /**
+   * UIDs in order (those above `afterUid` only, when given) and the first one not
+   * \Seen: what IMAP SELECT needs, without building a summary per message.
+   */
+  uidList(address: string, folder: string, afterUid = 0): { uids: number[]; firstUnseenUid?: number } {
+    return this.read(() => {
+      const rows = this.ctx.sql.uidsAfter.all(this.folderRow(address, folder).id, afterUid);
+      const uids = rows.map((r) => r[0]);
+      const unseen = rows.find((r) => r[1] === 0);
+      return unseen ? { uids, firstUnseenUid: unseen[0] } : { uids };
+    });
+  }
+
+  /** Like messageReader, without the bytes (flag updates for IDLE). */
+  summaryReader(address: string, folder: string): (uid: number) => MessageSummary | undefined {
+    const row = this.read(() => this.folderRow(address, folder));
+    return (uid) =>
+      this.read(() => {
+        const message = this.ctx.sql.messageByUid.get(row.id, uid);
+        return message ? toSummary(message) : undefined;
+      });
+  }
+
+  /**
+   * For reading many messages of one folder one at a time (IMAP FETCH): the user and
+   * folder are looked up once, each call is one statement. A folder deleted meanwhile
+   * simply has no messages any more.
+   */
+  messageReader(address: string, folder: string): (uid: number) => StoredMessage | undefined {
+    const row = this.read(() => this.folderRow(address, folder));
+    return (uid) => this.read(() => messageOps.getMessageWithBody(this.ctx, row, uid));
   }
 
   setFlags(address: string, folder: string, uids: number[], flags: string[], op: FlagOp): MessageSummary[] {
@@ -205,7 +249,8 @@ export class MessageStore {
     const normalized = normalizeFlags(flags);
     return this.write(() => {
       const row = this.folderRow(address, folder);
-      const { changed, ...result } = messageOps.storeFlags(this.ctx, row, uids, normalized, op, opts.unchangedSince);
+      const result = messageOps.storeFlags(this.ctx, row, uids, normalized, op, opts.unchangedSince);
+      const { changed } = result;
       const changes: Changes =
         changed.length > 0 ? [{ address: this.owner(address), folder: row.name, kind: 'flags', uids: changed }] : [];
       return { value: result, changes };

@@ -105,12 +105,19 @@ function folderStatements(db: Db) {
       'UPDATE folders SET uid_next = ?, highest_modseq = ?, recent_uid_floor = ? WHERE id = ?',
     ),
     claimRecent: db.prepare<[number]>('UPDATE folders SET recent_uid_floor = uid_next WHERE id = ?'),
-    folderCounts: db.prepare<[number], { folder_id: number; messages: number; unseen: number }>(
-      'SELECT m.folder_id, count(*) AS messages, sum(m.seen = 0) AS unseen FROM messages m ' +
+    folderCounts: db.prepare<[number], { folder_id: number; messages: number; unseen: number; recent: number }>(
+      'SELECT m.folder_id, count(*) AS messages, sum(m.seen = 0) AS unseen, ' +
+        'sum(m.uid >= f.recent_uid_floor) AS recent FROM messages m ' +
         'JOIN folders f ON f.id = m.folder_id WHERE f.user_id = ? GROUP BY m.folder_id',
     ),
-    folderCount: db.prepare<[number], { messages: number; unseen: number }>(
-      'SELECT count(*) AS messages, coalesce(sum(seen = 0), 0) AS unseen FROM messages WHERE folder_id = ?',
+    folderCount: db.prepare<[number, number], { messages: number; unseen: number; recent: number }>(
+      'SELECT count(*) AS messages, coalesce(sum(seen = 0), 0) AS unseen, coalesce(sum(uid >= ?), 0) AS recent ' +
+        'FROM messages WHERE folder_id = ?',
+    ),
+    /** RFC 9208 STORAGE usage: every folder of the user counts against the one quota root. */
+    userStorageBytes: db.prepare<[number], { bytes: number }>(
+      'SELECT coalesce(sum(m.size_bytes), 0) AS bytes FROM messages m JOIN folders f ON f.id = m.folder_id ' +
+        'WHERE f.user_id = ?',
     ),
   };
 }
@@ -151,8 +158,20 @@ function messageStatements(db: Db) {
     messagesChangedSince: db.prepare<[number, number], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE folder_id = ? AND modseq > ? ORDER BY uid`,
     ),
+    /** UIDs and \Seen only, as [uid, seen] rows: what SELECT and new-mail checks need of 10,000 messages. */
+    uidsAfter: db
+      .prepare<[number, number], [number, number]>(
+        'SELECT uid, seen FROM messages WHERE folder_id = ? AND uid > ? ORDER BY uid',
+      )
+      .raw(),
     messageByUid: db.prepare<[number, number], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE folder_id = ? AND uid = ?`,
+    ),
+    /** A message and its bytes in one step: the IMAP FETCH loop runs this once per message. */
+    messageWithBody: db.prepare<[number, number], MessageRow & { raw: Buffer }>(
+      `SELECT ${MESSAGE_COLUMNS.split(', ')
+        .map((c) => `m.${c}`)
+        .join(', ')}, b.raw FROM messages m JOIN bodies b ON b.id = m.body_id WHERE m.folder_id = ? AND m.uid = ?`,
     ),
     updateFlags: db.prepare<[string, number, number, number, number, number]>(
       'UPDATE messages SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE folder_id = ? AND uid = ?',

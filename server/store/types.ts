@@ -18,6 +18,8 @@ export interface FolderInfo {
   highestModseq: number;
   messages: number;
   unseen: number;
+  /** RFC 3501 \Recent: messages no session has been told about yet (STATUS RECENT). */
+  recent: number;
   subscribed: boolean;
 }
 
@@ -86,6 +88,8 @@ export interface FlagStoreResult {
   updated: MessageSummary[];
   /** UIDs refused because their MODSEQ was above `unchangedSince`. */
   modified: number[];
+  /** UIDs whose flags really changed (and so got a new MODSEQ). */
+  changed: number[];
 }
 
 export interface StoreChange {

@@ -9,6 +9,9 @@ import {
 import type { QueuedMessage } from '../queue/types.js';
 import type { World } from './world.js';
 import { buildWorldView } from './world-view.js';
+import { coversName, type Fault, type FaultSpec } from '../core/faults.js';
+import { compose } from './compose.js';
+import { directoryView, dnsView, mailboxesView } from './lab-views.js';
 
 /** The world's side of the control API: the UI, scenarios and `qm` all come through here. */
 export function createControlFacade(world: World): ControlFacade {
@@ -16,14 +19,14 @@ export function createControlFacade(world: World): ControlFacade {
     world: () => buildWorldView(world.spec, world.bindings, world.clock),
     traceSince: (afterSeq, limit) => world.traceSince(afterSeq, limit),
     subscribeTrace: (listener) => world.tracer.subscribe(listener),
-    queue: () => world.queue.list(),
+    queue: (host) => queueOf(world, host).list(),
     queueMessage(queueId) {
       const message = world.queue.get(queueId);
       return message ? { message, history: world.queue.history(queueId) } : undefined;
     },
     queueAction: (queueId, action) => queueAction(world, queueId, action),
     mailbox(address, folder) {
-      const store = world.storeFor(address)?.store;
+      const store = world.storeFor(address);
       if (!store?.hasUser(address)) return undefined;
       if (!store.listFolders(address).some((f) => sameFolder(f.name, folder))) return undefined;
       return store.listMessages(address, folder).map((m): MailboxMessageView => ({
@@ -40,11 +43,52 @@ export function createControlFacade(world: World): ControlFacade {
       }));
     },
     mailboxMessage(address, folder, uid) {
-      const message = world.storeFor(address)?.store.getMessage(address, folder, uid);
+      const message = world.storeFor(address)?.getMessage(address, folder, uid);
       return message ? { raw: message.raw } : undefined;
     },
     setClock: (request) => setClock(world, request),
+    faults: () => world.faults.list(),
+    addFault: (spec) => addFault(world, spec),
+    removeFault: async (id) => {
+      const removed = world.faults.remove(id);
+      await world.settledFaults();
+      return removed;
+    },
+    compose: (request) => compose(world, request),
+    directory: () => directoryView(world),
+    dns: () => dnsView(world),
+    mailboxes: () => mailboxesView(world),
   };
+}
+
+function queueOf(world: World, host: string | undefined) {
+  const mta = world.spec.hosts.find((h) => h.role === 'mta')!.name;
+  if (host === undefined || host.toLowerCase() === mta.toLowerCase()) return world.queue;
+  const peer = world.peers.mtas.get(host.toLowerCase()) ?? world.peers.mtas.get(host);
+  if (!peer) throw new ControlRequestError(404, `no MTA host ${host.slice(0, 100)} in this world`);
+  return peer.queue;
+}
+
+/** A fault must name something of this world, or it would silently do nothing. */
+async function addFault(world: World, spec: FaultSpec): Promise<Fault> {
+  const target = spec.target.toLowerCase();
+  const known = (() => {
+    switch (spec.kind) {
+      case 'down':
+        return world.hasSwitchableHost(target);
+      case 'slow':
+      case 'reply':
+        return world.spec.hosts.some((h) => coversName(target, h.name) && h.services.some((s) => s.protocol === 'smtp'));
+      case 'dns':
+        return world.spec.dns.zones.some((z) => coversName(z.origin, target) || coversName(target, z.origin));
+      case 'user':
+        return world.spec.users.some((u) => u.mail.toLowerCase() === target);
+    }
+  })();
+  if (!known) throw new ControlRequestError(422, `${spec.kind} fault: nothing in this world matches "${spec.target.slice(0, 100)}"`);
+  const fault = world.faults.add(spec);
+  await world.settledFaults();
+  return fault;
 }
 
 function sameFolder(a: string, b: string): boolean {

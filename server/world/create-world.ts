@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HostSpec, ServiceProtocol, WorldSpec } from '../api/world-spec.js';
+import type { ServiceProtocol, WorldSpec } from '../api/world-spec.js';
+import { FaultSwitches } from '../core/faults.js';
 import { type ClockMode, WorldClock } from '../core/clock.js';
-import { Lifecycle, listenOrExplain } from '../core/lifecycle.js';
+import { Lifecycle } from '../core/lifecycle.js';
 import { connectAddress, internalBindAddress, urlHost } from '../core/net-address.js';
 import { loadOrCreateCertificate } from '../core/tls-cert.js';
 import { TraceLog } from '../core/trace-log.js';
@@ -19,7 +20,10 @@ import { startMta } from './start-mta.js';
 import { startMmp } from './start-mmp.js';
 import { startStoreHost } from './start-store.js';
 import type { StoreHost } from './store-host.js';
-import { World, type ServiceBinding } from './world.js';
+import { World } from './world.js';
+import { WorldServices } from './services.js';
+import { startDns } from './start-dns.js';
+import { startPeers } from './start-peers.js';
 
 export interface WorldOptions {
   /** Where the queue, the stores, the trace, the certificate and the control token live. */
@@ -50,6 +54,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
   const bindAddress = options.bindAddress ?? spec.settings.bindAddress;
   const settings = { ...spec.settings, bindAddress };
   mkdirSync(join(options.dataDir, 'stores'), { recursive: true });
+  mkdirSync(join(options.dataDir, 'hosts'), { recursive: true });
 
   const clock = new WorldClock(options.clock ?? { kind: 'real' });
   lifecycle.add('clock', () => clock.close());
@@ -61,19 +66,10 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     spec.hosts.map((h) => h.name),
   );
 
-  const bindings: ServiceBinding[] = [];
-  const listen = async (
-    host: HostSpec,
-    protocol: ServiceProtocol,
-    start: (port: number) => Promise<number>,
-    address = bindAddress,
-  ) => {
-    const service = host.services.find((s) => s.protocol === protocol);
-    if (!service) return undefined;
-    const port = await listenOrExplain(`${host.name} ${protocol}`, service.port, () => start(service.port));
-    bindings.push({ host: host.name, protocol, address, port });
-    return port;
-  };
+  const services = new WorldServices(bindAddress);
+  const listen = services.listen.bind(services);
+  const faults = new FaultSwitches({ tracer, node: webNodeOf(spec), now: () => clock.now() });
+  const dns = await startDns({ spec, bindAddress, tracer, faults, services, lifecycle });
 
   // Directory first: everything else looks things up in it.
   const directoryHost = spec.hosts.find((h) => h.role === 'directory')!;
@@ -81,7 +77,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     dn: `uid=mailsrv,ou=Services,${spec.site.baseDn}`,
     password: randomBytes(18).toString('base64url'),
   };
-  const ldapPort = await listen(directoryHost, 'ldap', async (port) => {
+  const ldapPort = await services.listen(directoryHost, 'ldap', async (port) => {
     const init: DirectoryThreadInit = {
       options: { spec, node: directoryHost.name, serviceCredentials: service },
       port,
@@ -105,7 +101,8 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     });
 
   const stores = new Map<string, StoreHost>();
-  for (const host of spec.hosts.filter((h) => h.role === 'store')) {
+  // The LAN messaging server keeps its users' mailboxes in a store of its own.
+  for (const host of spec.hosts.filter((h) => h.role === 'store' || h.role === 'lan-mta')) {
     const directory = directoryFor(host.name);
     lifecycle.add(`${host.name} directory client`, () => directory.close());
     const storeOptions = { spec, settings, dataDir: options.dataDir, clock, tracer, tls, lifecycle, directory, listen };
@@ -119,8 +116,20 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
   const mtaHost = spec.hosts.find((h) => h.role === 'mta')!;
   const mtaDirectory = directoryFor(mtaHost.name);
   lifecycle.add('MTA directory client', () => mtaDirectory.close());
-  const lookupPort = (host: string, protocol: ServiceProtocol) =>
-    bindings.find((b) => b.host.toLowerCase() === host.toLowerCase() && b.protocol === protocol)?.port;
+  const peers = await startPeers({
+    spec,
+    settings,
+    dataDir: options.dataDir,
+    clock,
+    tracer,
+    tls,
+    faults,
+    resolver: dns.resolver,
+    services,
+    lifecycle,
+    stores,
+  });
+  const lookupPort = (host: string, protocol: ServiceProtocol) => services.port(host, protocol);
   const mta = await startMta({
     spec,
     settings,
@@ -130,11 +139,14 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     queue,
     directory: mtaDirectory,
     tls,
+    faults,
+    resolver: dns.resolver,
     lmtpAddress: (host) => {
       const port = lookupPort(host, 'lmtp');
       return port === undefined ? undefined : { host: internalBindAddress(bindAddress), port };
     },
-    listen: (protocol, start) => listen(mtaHost, protocol, start),
+    smtpPortOf: (host) => lookupPort(host, 'smtp'),
+    listen: (protocol, server) => listen(mtaHost, protocol, server),
     lifecycle,
   });
 
@@ -146,7 +158,10 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     traceLog,
     queue,
     stores,
-    bindings,
+    services,
+    faults,
+    peers,
+    zones: dns.zones,
     mta,
     lifecycle,
   });
@@ -173,5 +188,11 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
   }
   tracer.emit({ kind: 'world.started', node: mtaHost.name, data: { name: spec.name } });
   mta.scheduler.kick();
+  faults.onChange((change) => world.applyFault(change));
   return world;
+}
+
+/** Fault switches are the instructor's: their events sit on the web host's node (or the MTA's). */
+function webNodeOf(spec: WorldSpec): string {
+  return (spec.hosts.find((h) => h.role === 'web') ?? spec.hosts.find((h) => h.role === 'mta'))!.name;
 }

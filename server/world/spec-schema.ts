@@ -152,12 +152,9 @@ function crossCheck(spec: WorldSpec): string[] {
     }
   }
   for (const group of spec.groups) claim(group.mail, `groups.${group.cn}`);
-  if (spec.settings.reverseLookup) {
-    // Reverse lookups must go to the lab's own DNS, never the machine's resolver, and
-    // this world has no DNS server running yet.
-    problems.push(
-      'settings.reverseLookup: needs the lab DNS server, which this version does not run yet; set it to false',
-    );
+  if (spec.settings.reverseLookup && !spec.hosts.some((h) => h.role === 'dns')) {
+    // Reverse lookups go to the lab's own DNS, never the machine's resolver.
+    problems.push('settings.reverseLookup: needs a host with role dns in this world');
   }
   for (const box of spec.internet.mailboxes) {
     if (!hosts.has(box.host.toLowerCase()))

@@ -1,5 +1,6 @@
 import type { HostSpec, ServiceProtocol, WorldSettings } from '../api/world-spec.js';
 import type { Lifecycle } from '../core/lifecycle.js';
+import type { WorldServices } from './services.js';
 import { internalBindAddress, isLoopback } from '../core/net-address.js';
 import type { TlsMaterial } from '../core/tls-cert.js';
 import type { Tracer } from '../core/tracer.js';
@@ -16,11 +17,7 @@ export interface StartMmpOptions {
   directory: DirectoryClient;
   /** The port a store host's back-end service listens on (loopback), if it has one. */
   backendPort: (storeHost: string, protocol: ServiceProtocol) => number | undefined;
-  listen: (
-    host: HostSpec,
-    protocol: ServiceProtocol,
-    start: (port: number) => Promise<number>,
-  ) => Promise<number | undefined>;
+  listen: WorldServices['listen'];
 }
 
 /**
@@ -49,7 +46,7 @@ export async function startMmp(host: HostSpec, opts: StartMmpOptions): Promise<v
       return port === undefined ? undefined : { host: internal, port };
     },
   });
-  const port = await opts.listen(host, 'pop3', (p) => pop3.listen(p, opts.settings.bindAddress));
+  const port = await opts.listen(host, 'pop3', pop3);
   if (port !== undefined) opts.lifecycle.add(`${host.name} pop3`, () => pop3.close());
 
   const imap = new MmpImapProxy({
@@ -64,6 +61,6 @@ export async function startMmp(host: HostSpec, opts: StartMmpOptions): Promise<v
       return backendPort === undefined ? undefined : { host: internal, port: backendPort };
     },
   });
-  const imapPort = await opts.listen(host, 'imap', (p) => imap.listen(p, opts.settings.bindAddress));
+  const imapPort = await opts.listen(host, 'imap', imap);
   if (imapPort !== undefined) opts.lifecycle.add(`${host.name} imap`, () => imap.close());
 }

@@ -7,9 +7,13 @@ import type { Tracer } from '../core/tracer.js';
 import type { DirectoryClient } from '../directory/client.js';
 import { SiteDomains } from '../mta/address.js';
 import { LmtpChannel } from '../mta/delivery/lmtp-channel.js';
+import { SmtpChannel } from '../mta/delivery/smtp-channel.js';
+import type { FaultSwitches } from '../core/faults.js';
+import type { LabResolver } from '../dns/resolver.js';
+import { withFaultHooks } from './fault-hooks.js';
+import type { Restartable } from './switchboard.js';
 import { DeliveryScheduler } from '../mta/delivery/scheduler.js';
 import { Bouncer } from '../mta/dsn/bouncer.js';
-import { UnavailableChannel } from '../mta/delivery/unavailable-channel.js';
 import { createListenerHooks, type MtaListener } from '../mta/listener-hooks.js';
 import type { MtaContext } from '../mta/mta-context.js';
 import { Router } from '../mta/router.js';
@@ -31,8 +35,12 @@ export interface StartMtaOptions {
   queue: QueueStore;
   directory: DirectoryClient;
   tls: TlsMaterial;
+  faults: FaultSwitches;
+  resolver: LabResolver;
   lmtpAddress: (host: string) => { host: string; port: number } | undefined;
-  listen: (protocol: ServiceProtocol, start: (port: number) => Promise<number>) => Promise<number | undefined>;
+  /** The SMTP port of a host of the world (the LAN server, the smarthost). */
+  smtpPortOf: (host: string) => number | undefined;
+  listen: (protocol: ServiceProtocol, server: Restartable) => Promise<number | undefined>;
   lifecycle: Lifecycle;
 }
 
@@ -41,12 +49,21 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
   const { spec, settings, host, clock, tracer, queue, directory, lifecycle } = opts;
   const siteDomains = new SiteDomains(spec.site.domains);
   const router = new Router({ directory, siteDomains, hosts: spec.hosts });
-  const notRunning = (what: string) => (target: string) =>
-    `${what} ${target} is not running in this world yet; the message stays queued and will be retried`;
+  // The LAN server and the smarthost are found the way real MTAs find a relay host: by DNS.
+  const relay = (name: string) =>
+    new SmtpChannel({
+      name,
+      mode: 'relay',
+      clientHostname: host.name,
+      node: host.name,
+      resolver: opts.resolver,
+      portFor: opts.smtpPortOf,
+      tls: { rejectUnauthorized: false },
+    });
   const channels = {
     'ims-ms': new LmtpChannel({ clientHostname: host.name, lmtpAddress: opts.lmtpAddress }),
-    tcp_intranet: new UnavailableChannel('tcp_intranet', notRunning('the LAN messaging server')),
-    tcp_local: new UnavailableChannel('tcp_local', notRunning('the smarthost')),
+    tcp_intranet: relay('tcp_intranet'),
+    tcp_local: relay('tcp_local'),
   };
   lifecycle.add('delivery channels', async () => {
     await Promise.all(Object.values(channels).map((c) => c.close()));
@@ -93,7 +110,8 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
       hostname: host.name,
       node: host.name,
       tracer,
-      hooks: createListenerHooks(context, listener, authenticate),
+      hooks: withFaultHooks(createListenerHooks(context, listener, authenticate), host.name, opts.faults),
+      reverseLookup: settings.reverseLookup ? (address) => reverseName(opts.resolver, host.name, address) : undefined,
       greetingDelayMs: settings.greetingDelayMs,
       maxMessageSizeBytes: settings.maxMessageSizeBytes,
       maxRecipients: settings.maxRecipients,
@@ -104,8 +122,16 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
           ? { methods: ['PLAIN', 'LOGIN'], required: true, allowInsecure: (address) => isLoopback(address) }
           : undefined,
     });
-    const port = await opts.listen(listener, (p) => server.listen(p, settings.bindAddress));
+    const port = await opts.listen(listener, server);
     if (port !== undefined) lifecycle.add(`MTA ${listener} listener`, () => server.close());
   }
   return { scheduler, bouncer, context };
+}
+
+/** The SMTP client's name from the lab's DNS (PTR), for the Received field; undefined when it has none. */
+async function reverseName(resolver: LabResolver, node: string, address: string): Promise<string | undefined> {
+  const names = await resolver
+    .reverse(address.replace(/^::ffff:/, ''), { callerNode: node, purpose: `PTR for ${address}` })
+    .catch(() => []);
+  return names[0];
 }

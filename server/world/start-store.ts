@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { HostSpec, ServiceProtocol, WorldSettings, WorldSpec } from '../api/world-spec.js';
+import type { HostSpec, WorldSettings, WorldSpec } from '../api/world-spec.js';
+import type { WorldServices } from './services.js';
 import type { Clock } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { internalBindAddress } from '../core/net-address.js';
@@ -20,12 +21,7 @@ export interface StartStoreOptions {
   lifecycle: Lifecycle;
   /** A directory client whose lookups are traced as coming from this store host. */
   directory: DirectoryClient;
-  listen: (
-    host: HostSpec,
-    protocol: ServiceProtocol,
-    start: (port: number) => Promise<number>,
-    address?: string,
-  ) => Promise<number | undefined>;
+  listen: WorldServices['listen'];
 }
 
 /**
@@ -47,7 +43,7 @@ export async function startStoreHost(host: HostSpec, opts: StartStoreOptions): P
       .map((u) => ({ address: u.mail, login: u.uid })),
   });
   lifecycle.add(`store ${host.name}`, () => storeHost.close());
-  await opts.listen(host, 'lmtp', (port) => storeHost.listen(port, internal), internal);
+  await opts.listen(host, 'lmtp', storeHost.lmtpListener, internal);
 
   // Only the store that holds the mailbox answers for it.
   const authenticateHere = (purpose: string) => async (login: string, password: string) => {
@@ -67,10 +63,10 @@ export async function startStoreHost(host: HostSpec, opts: StartStoreOptions): P
     allowInsecureAuth: () => true,
   };
   const pop3 = new Pop3Server({ ...backEnd, authenticate: authenticateHere('POP3 login') });
-  const pop3Port = await opts.listen(host, 'pop3', (port) => pop3.listen(port, internal), internal);
+  const pop3Port = await opts.listen(host, 'pop3', pop3, internal);
   if (pop3Port !== undefined) lifecycle.add(`store ${host.name} pop3`, () => pop3.close());
   const imap = new ImapServer({ ...backEnd, authenticate: authenticateHere('IMAP login') });
-  const imapPort = await opts.listen(host, 'imap', (port) => imap.listen(port, internal), internal);
+  const imapPort = await opts.listen(host, 'imap', imap, internal);
   if (imapPort !== undefined) lifecycle.add(`store ${host.name} imap`, () => imap.close());
   return storeHost;
 }

@@ -1,10 +1,10 @@
 import type { Clock } from '../core/clock.js';
 import { MailError } from '../core/mail-error.js';
 import type { Tracer } from '../core/tracer.js';
-import { headerBlock, headerValue, prependHeaders, rfc5322Date } from '../mta/headers.js';
 import { SmtpServer } from '../mta/smtp/server.js';
 import type { LmtpRecipientResult, SmtpSession } from '../mta/smtp/types.js';
 import { MessageStore } from '../store/message-store.js';
+import { deliverFinal } from './final-delivery.js';
 
 export interface StoreHostOptions {
   name: string;
@@ -17,9 +17,8 @@ export interface StoreHostOptions {
 }
 
 /**
- * A message store host: its SQLite store plus the LMTP listener the MTA delivers to.
- * Final delivery adds Return-Path and the last Received field (RFC 5321 §4.4), and
- * files messages the verdict step tagged as spam into Junk, as a Sieve rule would.
+ * A message store host: its SQLite store plus the LMTP listener the MTA delivers to
+ * (final delivery itself is in final-delivery.ts, shared with MTAs that keep mailboxes).
  */
 export class StoreHost {
   readonly store: MessageStore;
@@ -63,53 +62,23 @@ export class StoreHost {
     this.store.close();
   }
 
-  private async deliverAll(session: SmtpSession, raw: Buffer): Promise<LmtpRecipientResult[]> {
+  /** The LMTP listener alone (a "store down" fault closes it and brings it back). */
+  get lmtpListener(): SmtpServer {
+    return this.lmtp;
+  }
+
+  private deliverAll(session: SmtpSession, raw: Buffer): Promise<LmtpRecipientResult[]> {
     const envId = session.envelope.mailFrom?.params.ENVID;
-    const queueId = typeof envId === 'string' ? envId : undefined;
-    const sender = session.envelope.mailFrom?.address ?? '';
-    // The first X-Spam-Status is the lab's own (the verdict stage puts it above the
-    // sender's headers), so a sender cannot steer mail into or out of Junk.
-    const folder = headerValue(headerBlock(raw), 'X-Spam-Status')?.startsWith('Yes') ? 'Junk' : 'INBOX';
-    return Promise.all(
-      session.envelope.rcptTo.map(async ({ address }) => {
-        const finalRaw = prependHeaders(raw, [
-          `Return-Path: <${sender}>`,
-          `Delivered-To: ${address}`,
-          `Received: from ${session.clientHostname ?? 'unknown'} ([${session.remoteAddress}])\r\n` +
-            `\tby ${this.opts.name} (Mailscope store) with LMTP${queueId ? ` id ${queueId}` : ''}\r\n` +
-            `\tfor <${address}>; ${rfc5322Date(this.opts.clock.now())}`,
-        ]);
-        try {
-          const stored = await this.store.deliver({
-            address,
-            folder,
-            raw: finalRaw,
-            dedupeKey: queueId ? `${queueId}:${address.toLowerCase()}` : undefined,
-          });
-          this.opts.tracer.emit({
-            kind: 'mailbox.stored',
-            node: this.opts.name,
-            traceId: queueId,
-            spanId: queueId,
-            data: {
-              address,
-              folder: stored.folder,
-              uid: stored.uid,
-              sizeBytes: finalRaw.length,
-              messageId: stored.messageId,
-              duplicate: stored.duplicate,
-            },
-          });
-          return {
-            code: 250,
-            enhanced: '2.0.0',
-            text: `<${address}> delivered as uid ${stored.uid} in ${stored.folder}`,
-          };
-        } catch (err) {
-          const error = MailError.from(err, 'store');
-          return { code: error.code, enhanced: error.enhanced, text: error.publicText };
-        }
-      }),
+    return deliverFinal(
+      { name: this.opts.name, store: this.store, tracer: this.opts.tracer, clock: this.opts.clock },
+      {
+        sender: session.envelope.mailFrom?.address ?? '',
+        recipients: session.envelope.rcptTo.map((r) => r.address),
+        raw,
+        queueId: typeof envId === 'string' ? envId : undefined,
+        from: { helo: session.clientHostname, address: session.remoteAddress },
+        protocol: 'LMTP',
+      },
     );
   }
 }

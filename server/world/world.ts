@@ -7,13 +7,15 @@ import type { WorldTracer } from '../core/tracer.js';
 import type { QueueStore } from '../queue/queue-store.js';
 import type { MtaParts } from './start-mta.js';
 import type { StoreHost } from './store-host.js';
+import type { Fault, FaultSwitches } from '../core/faults.js';
+import type { ZoneTable } from '../dns/zones.js';
+import { domainOf } from '../mta/address.js';
+import type { MessageStore } from '../store/message-store.js';
+import type { WorldServices } from './services.js';
+import type { Peers } from './start-peers.js';
+import type { ServiceBinding } from './services.js';
 
-export interface ServiceBinding {
-  host: string;
-  protocol: ServiceProtocol;
-  address: string;
-  port: number;
-}
+export type { ServiceBinding } from './services.js';
 
 export interface WorldParts {
   spec: WorldSpec;
@@ -23,7 +25,11 @@ export interface WorldParts {
   traceLog: TraceLog;
   queue: QueueStore;
   stores: Map<string, StoreHost>;
-  bindings: ServiceBinding[];
+  services: WorldServices;
+  faults: FaultSwitches;
+  peers: Peers;
+  /** The DNS zones being served; undefined in a world without a DNS host. */
+  zones?: ZoneTable;
   mta: MtaParts;
   lifecycle: Lifecycle;
 }
@@ -37,11 +43,15 @@ export class World {
   readonly queue: QueueStore;
   readonly stores: Map<string, StoreHost>;
   readonly bindings: ServiceBinding[];
+  readonly faults: FaultSwitches;
+  readonly peers: Peers;
+  readonly zones: ZoneTable | undefined;
   /** Set once the control server listens. */
   controlUrl = '';
   controlToken = '';
   private readonly parts: WorldParts;
   private stopping: Promise<void> | undefined;
+  private faultWork: Promise<void> = Promise.resolve();
 
   constructor(parts: WorldParts) {
     this.parts = parts;
@@ -51,7 +61,41 @@ export class World {
     this.tracer = parts.tracer;
     this.queue = parts.queue;
     this.stores = parts.stores;
-    this.bindings = parts.bindings;
+    this.bindings = parts.services.bindings;
+    this.faults = parts.faults;
+    this.peers = parts.peers;
+    this.zones = parts.zones;
+  }
+
+  /**
+   * A fault switch changed. Most are read where they act (SMTP replies, DNS answers);
+   * "down" is made real here: the host's listeners close, and open again when cleared.
+   */
+  applyFault(change: { fault: Fault; active: boolean }): void {
+    const applying = this.switchFault(change);
+    this.faultWork = this.faultWork.then(() => applying);
+  }
+
+  /** Resolves once every fault change so far has taken effect (listeners closed or reopened). */
+  settledFaults(): Promise<void> {
+    return this.faultWork;
+  }
+
+  hasSwitchableHost(target: string): boolean {
+    return this.parts.services.switchboard.covers(target);
+  }
+
+  private async switchFault(change: { fault: Fault; active: boolean }): Promise<void> {
+    const { fault, active } = change;
+    if (fault.kind !== 'down') return;
+    const changed = await this.parts.services.switchboard.setDown(fault.target, active).catch((err: unknown) => {
+      console.error(`fault ${fault.id}: could not switch ${fault.target}:`, err);
+      return [];
+    });
+    if (active && changed.length > 0) {
+      this.parts.faults.applied(fault, fault.target, `stopped listening: ${changed.join(', ')}`);
+    }
+    // Mail that waited for the host is retried on its schedule; nothing is forced.
   }
 
   /** The port a host's service actually listens on (ephemeral ports in tests). */
@@ -122,14 +166,15 @@ export class World {
       });
   }
 
-  /** Store host for an address's mailHost, from the spec. */
-  storeFor(address: string): StoreHost | undefined {
+  /** The store that keeps an address's mailbox: a site user's mailHost, or an Internet domain's. */
+  storeFor(address: string): MessageStore | undefined {
     const user = this.spec.users.find(
       (u) =>
         u.mail.toLowerCase() === address.toLowerCase() ||
         u.alternateAddresses?.some((a) => a.toLowerCase() === address.toLowerCase()),
     );
-    return user ? this.stores.get(user.mailHost) : undefined;
+    if (user) return this.stores.get(user.mailHost)?.store;
+    return this.peers.internetStores.get(domainOf(address))?.store;
   }
 
   stop(): Promise<void> {

@@ -11,6 +11,7 @@ import type { MailboxMessageView, WorldView } from '../../server/api/world-view.
 import { formatClockMode, parseClockMode, WorldClock } from '../../server/core/clock.js';
 import { WorldTracer } from '../../server/core/tracer.js';
 import { ControlRequestError, type ControlFacade } from '../../server/http/control-facade.js';
+import { FaultSwitches } from '../../server/core/faults.js';
 import { ControlServer, type ControlServerOptions } from '../../server/http/control-server.js';
 import type { HistoryRecord, QueuedMessage } from '../../server/queue/types.js';
 
@@ -81,6 +82,7 @@ export function fakeWorld() {
     ],
     links: [{ from: 'mta.siroe.example', to: 'ldap.siroe.example', protocol: 'ldap' }],
   };
+  const faults = new FaultSwitches({ tracer, node: 'web.siroe.example', now: () => clock.now() });
   const facade: ControlFacade = {
     world: () => {
       if (hooks.failWorld) throw new Error('world exploded');
@@ -122,6 +124,14 @@ export function fakeWorld() {
       }
       return { mode: formatClockMode(clock.mode()), now: clock.now() };
     },
+    // The fault switches are the real ones (they only record and trace); the rest is plain data.
+    faults: () => faults.list(),
+    addFault: async (spec) => faults.add(spec),
+    removeFault: async (id) => faults.remove(id),
+    compose: async (request) => ({ queueId: 'msg_composed', host: 'mta.siroe.example', response: request.from }),
+    directory: () => ({ baseDn: 'o=siroe.example', users: [], groups: [] }),
+    dns: () => [],
+    mailboxes: () => [],
   };
   const emit = (args = '') =>
     tracer.emit({

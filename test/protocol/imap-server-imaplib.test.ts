@@ -58,7 +58,7 @@ test('Python imaplib: login, list, select, fetch, store, search, append, copy, m
   assert.match(String(out.envelope), /ENVELOPE \(NIL "First"/);
   assert.match(String(out.bodystructure), /"MIXED" \("BOUNDARY" "b1"\)/);
   assert.equal(out.part1, 'Plain part, caf\u00e9');
-  assert.deepEqual(out.store, ['1 (FLAGS (\\Flagged))']);
+  assert.deepEqual(out.store, ['1 (FLAGS (\\Flagged \\Recent))']);
   assert.equal(out.search, '1 3 4'); // message 2 was read with BODY[1]
   assert.match(String(out.append), /^\[APPENDUID \d+ 1\] APPEND completed$/);
   assert.match(String(out.copy), /^\[COPYUID \d+ 1 1\] COPY completed$/);

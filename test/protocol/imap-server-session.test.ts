@@ -13,7 +13,7 @@ test('greeting, CAPABILITY, NOOP, LOGOUT', async (t) => {
   const { client, greeting } = await ImapClient.greeted(port);
   assert.match(
     greeting,
-    /LITERAL\+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS MOVE UNSELECT SPECIAL-USE CHILDREN AUTH=PLAIN\]/,
+    /LITERAL\+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS MOVE UNSELECT SPECIAL-USE CHILDREN CONDSTORE UTF8=ACCEPT QUOTA QUOTA=RES-STORAGE AUTH=PLAIN\]/,
   );
   const caps = await client.ok('CAPABILITY');
   assert.deepEqual(caps, [greeting.slice('* OK ['.length, greeting.indexOf(']')).replace(/^/, '* ')]);
@@ -80,8 +80,9 @@ test('ID, ENABLE, GETQUOTAROOT, XLIST is BAD', async (t) => {
   const { port } = await startImap(t, makeStore(t));
   const client = await ImapClient.loggedIn(port);
   assert.match((await client.ok('ID ("name" "Thunderbird" "version" "153")'))[0]!, /^\* ID \("name" "Mailscope"/);
-  assert.deepEqual(await client.ok('ENABLE UTF8=ACCEPT'), ['* ENABLED']);
-  assert.deepEqual(await client.ok('GETQUOTAROOT INBOX'), ['* QUOTAROOT "INBOX"']);
+  assert.deepEqual(await client.ok('ENABLE UTF8=ACCEPT X-UNKNOWN'), ['* ENABLED UTF8=ACCEPT']);
+  assert.deepEqual(await client.ok('ENABLE UTF8=ACCEPT'), ['* ENABLED'], 'already on: not listed again');
+  assert.deepEqual(await client.ok('GETQUOTAROOT INBOX'), ['* QUOTAROOT "INBOX" ""', '* QUOTA "" (STORAGE 0 102400)']);
   assert.match((await client.run('xlist "" "%"')).status, /^BAD/);
   await client.ok('NOOP');
   client.close();

@@ -239,7 +239,7 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
     talk.close();
   });
 
-  test('mail for outside the site stays queued with a clear reason, never dropped', async () => {
+  test('mail for outside the site goes to the LAN server and, through the smarthost, to the Internet', async () => {
     const info = await submit('alice', 'alice').sendMail({
       from: 'alice@siroe.example',
       to: ['erin@example.com', 'dave@eng.siroe.example'],
@@ -247,25 +247,31 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
       text: 'hi',
     });
     const queueId = queueIdOf(info.response);
-    const deferred = await lab.waitFor(
-      'delivery.deferred',
-      (e) => e.data.queueId === queueId && e.data.recipient === 'erin@example.com',
+    const routes = await Promise.all(
+      ['erin@example.com', 'dave@eng.siroe.example'].map((recipient) =>
+        lab.waitFor('route.resolved', (e) => e.data.queueId === queueId && e.data.recipient === recipient),
+      ),
     );
-    assert.match(deferred.data.text, /smarthost/);
-    await lab.waitFor(
-      'delivery.deferred',
-      (e) => e.data.queueId === queueId && e.data.recipient === 'dave@eng.siroe.example',
+    assert.deepEqual(
+      routes.map((r) => [r.data.route, r.data.channel, r.data.host]),
+      [
+        ['smarthost', 'tcp_local', 'smarthost.siroe.example'],
+        ['lan', 'tcp_intranet', 'eng.siroe.example'],
+      ],
     );
-    const queued = lab.world.queue.get(queueId)!;
-    assert.equal(queued.status, 'queued');
-    assert.deepEqual(queued.recipients.map((r) => [r.address, r.status, r.attempts]).sort(), [
-      ['dave@eng.siroe.example', 'pending', 1],
-      ['erin@example.com', 'pending', 1],
-    ]);
-    assert.ok(
-      queued.recipients.every((r) => r.nextAttemptAt >= lab.world.clock.now() + 59 * 60_000),
-      'next try in an hour',
+    // Each hop has its own queue and queue id; the Internet copy is stored at example.com's MX.
+    const erin = await lab.waitFor(
+      'mailbox.stored',
+      (e) => e.data.address === 'erin@example.com' && e.node === 'mx1.example.com',
     );
+    const dave = await lab.waitFor('mailbox.stored', (e) => e.data.address === 'dave@eng.siroe.example');
+    assert.equal(dave.node, 'eng.siroe.example');
+    const inbox = lab.world.storeFor('erin@example.com')!.listMessages('erin@example.com', 'INBOX');
+    assert.deepEqual(
+      inbox.filter((m) => m.uid === erin.data.uid).map((m) => m.subject),
+      ['Out there'],
+    );
+    assert.equal(lab.world.queue.get(queueId)?.status, 'done');
   });
 
   test('a virus is refused before acceptance; spam is accepted and filed in Junk', async () => {

@@ -26,7 +26,7 @@ describe('standard SMTP clients', () => {
   after(() => lab.close());
 
   const inbox = async (address: string) =>
-    (await lab.world.storeFor(address)!.store.listMessages(address, 'INBOX')).map((m) => m.subject);
+    (await lab.world.storeFor(address)!.listMessages(address, 'INBOX')).map((m) => m.subject);
 
   test('swaks: STARTTLS + AUTH PLAIN on submission delivers; inbound refuses relaying', async (t) => {
     if (!(await has('swaks'))) return t.skip('swaks is not installed (apt-get install swaks)');

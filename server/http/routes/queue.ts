@@ -5,7 +5,12 @@ import type { Route } from '../router.js';
 import { clip } from './params.js';
 
 export const queueRoutes: Route[] = [
-  { method: 'GET', pattern: '/api/queue', handle: ({ facade }) => json(200, facade.queue()) },
+  {
+    method: 'GET',
+    pattern: '/api/queue',
+    // ?host= shows another MTA host's queue (the smarthost's, an Internet MX's); default the site MTA's.
+    handle: ({ facade, query }) => json(200, facade.queue(query.get('host') ?? undefined)),
+  },
   {
     method: 'GET',
     pattern: '/api/queue/:id',

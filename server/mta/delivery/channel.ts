@@ -9,6 +9,23 @@ export interface DeliveryJob {
   raw: Buffer;
   host: string;
   recipients: QueuedRecipient[];
+  /**
+   * Called by a channel that reports hops (`reportsHops`) each time it opens (or
+   * reuses) a connection to one concrete host: every MX tried shows in the trace.
+   */
+  onHop?: (hop: DeliveryHop) => void;
+}
+
+/** One concrete host a channel talked to (or tried to) for a job. */
+export interface DeliveryHop {
+  /** Host name: the MX host, the implicit-MX domain, or the relay host. */
+  host: string;
+  /** The SMTP port; undefined when that host runs no SMTP service in this world. */
+  port?: number;
+  /** MX preference, when the host came from an MX record. */
+  preference?: number;
+  /** The address connected to (from the host's A record). */
+  address?: string;
 }
 
 export interface RecipientOutcome {
@@ -16,6 +33,8 @@ export interface RecipientOutcome {
   status: 'delivered' | 'deferred' | 'failed';
   code?: number;
   text: string;
+  /** The host that gave this answer, when it came from a remote host (not from a local decision). */
+  via?: DeliveryHop;
 }
 
 /**
@@ -25,6 +44,8 @@ export interface RecipientOutcome {
  */
 export interface DeliveryChannel {
   readonly name: string;
+  /** True when the channel calls `job.onHop` for each host it connects to. */
+  readonly reportsHops?: boolean;
   deliver(job: DeliveryJob): Promise<RecipientOutcome[]>;
   close(): Promise<void>;
 }

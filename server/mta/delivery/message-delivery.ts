@@ -7,7 +7,7 @@ import { parseRoute, type Route } from '../route.js';
 import type { ExpansionTarget, Router } from '../router.js';
 import { planExpansion } from './expansion.js';
 import type { Bouncer } from '../dsn/bouncer.js';
-import type { DeliveryChannel, RecipientOutcome } from './channel.js';
+import type { DeliveryChannel, DeliveryHop, RecipientOutcome } from './channel.js';
 import { nextAttemptAt } from './retry-policy.js';
 
 export interface MessageDeliveryOptions {
@@ -15,7 +15,7 @@ export interface MessageDeliveryOptions {
   queue: QueueStore;
   clock: Clock;
   tracer: Tracer;
-  router: Router;
+  router: Pick<Router, 'resolve'>;
   channels: Record<Route['channel'], DeliveryChannel>;
   retryScheduleMinutes: number[];
   bouncer: Bouncer;
@@ -43,6 +43,8 @@ interface RoutedRecipient {
 export class MessageDelivery {
   /** Recipients that failed for good in this pass: recorded at the end, after one bounce reports them all. */
   private readonly failures: PendingFailure[] = [];
+  /** Recipients whose retries ran out in this pass: bounced, and the message held. */
+  private readonly givenUp: PendingFailure[] = [];
   /** Set when a queue update reports that no recipient of the message is left waiting. */
   private messageDone = false;
   private expanded = false;
@@ -70,6 +72,7 @@ export class MessageDelivery {
       [...byDestination.values()].map((group) => this.attempt(message, raw, group, `${queueId}.d${++attemptNo}`)),
     );
     await this.recordFailures(message, raw);
+    await this.holdGivenUp(message, raw);
     if (this.messageDone) {
       const outcome =
         this.failures.length > 0 || this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed')
@@ -160,22 +163,45 @@ export class MessageDelivery {
     const { route } = group[0]!;
     const channel = this.opts.channels[route.channel];
     const recipients = group.map((g) => g.recipient);
+    const { node } = this.opts;
+    const attempted = {
+      queueId: message.queueId,
+      recipients: recipients.map((r) => r.address),
+      channel: channel.name,
+      host: route.host,
+      attempt: Math.max(...recipients.map((r) => r.attempts)) + 1,
+    };
+    // This event opens the attempt (span .dN). A channel that reports hops draws the
+    // links itself, one event per host really tried (span .dN.aM, with mx/port), so
+    // here it gets no from/to: for an MX channel route.host is a domain, not a node.
+    const link = channel.reportsHops ? {} : { from: node, to: route.host };
     this.opts.tracer.emit({
       kind: 'delivery.attempted',
-      node: this.opts.node,
-      from: this.opts.node,
-      to: route.host,
+      node,
+      ...link,
       traceId: message.traceId,
       spanId,
       parentSpanId: message.queueId,
-      data: {
-        queueId: message.queueId,
-        recipients: recipients.map((r) => r.address),
-        channel: channel.name,
-        host: route.host,
-        attempt: Math.max(...recipients.map((r) => r.attempts)) + 1,
-      },
+      data: attempted,
     });
+    let hopNo = 0;
+    const onHop = (hop: DeliveryHop): void => {
+      this.opts.tracer.emit({
+        kind: 'delivery.attempted',
+        node,
+        from: node,
+        to: hop.host,
+        traceId: message.traceId,
+        spanId: `${spanId}.a${++hopNo}`,
+        parentSpanId: spanId,
+        data: {
+          ...attempted,
+          mx: hop.host,
+          ...(hop.preference !== undefined ? { preference: hop.preference } : {}),
+          ...(hop.port !== undefined ? { port: hop.port } : {}),
+        },
+      });
+    };
     const outcomes = await channel.deliver({
       queueId: message.queueId,
       traceId: message.traceId,
@@ -184,6 +210,7 @@ export class MessageDelivery {
       raw,
       host: route.host,
       recipients,
+      onHop,
     });
     await Promise.all(outcomes.map((o) => this.record(message, recipients, o, route, spanId)));
   }
@@ -197,15 +224,23 @@ export class MessageDelivery {
   ): Promise<void> {
     const recipient = recipients.find((r) => r.recipientId === outcome.recipientId);
     if (!recipient) return;
+    // The host that answered (mx2.example.com), not the one routed to (example.com).
+    const host = outcome.via?.host ?? route.host;
     if (outcome.status === 'delivered') {
-      const details = { channel: route.channel, host: route.host, code: outcome.code ?? 250, text: outcome.text };
+      const details = { channel: route.channel, host, code: outcome.code ?? 250, text: outcome.text };
       this.noteUpdate(await this.opts.queue.markDelivered(recipient.recipientId, details));
-      this.emit(message, spanId, {
+      const { node } = this.opts;
+      this.opts.tracer.emit({
         kind: 'delivery.succeeded',
+        node,
+        ...(outcome.via ? { from: node, to: host } : {}),
+        traceId: message.traceId,
+        spanId,
+        parentSpanId: message.queueId,
         data: { queueId: message.queueId, recipient: recipient.address, ...details },
       });
     } else if (outcome.status === 'failed') {
-      await this.fail(message, recipient, outcome.code, outcome.text, route.channel, route.host, spanId);
+      await this.fail(message, recipient, outcome.code, outcome.text, route.channel, host, spanId);
     } else {
       const error = new MailError({
         code: outcome.code ?? 451,
@@ -213,7 +248,7 @@ export class MessageDelivery {
         publicText: outcome.text,
         component: route.channel,
       });
-      await this.defer(message, recipient, error, route.channel, route.host, spanId);
+      await this.defer(message, recipient, error, route.channel, host, spanId);
     }
   }
 
@@ -230,8 +265,10 @@ export class MessageDelivery {
     const next = nextAttemptAt(attempt, now, this.opts.retryScheduleMinutes);
     const text = error.enhanced === '4.0.0' ? error.publicText : `${error.enhanced} ${error.publicText}`;
     if (next === undefined) {
+      // The last retry failed: the sender is told, and the message is HELD on the queue
+      // (not deleted) so that an operator can still release it once the far end is back.
       const finalText = `gave up after ${attempt} attempts; last error: ${text}`;
-      await this.fail(message, recipient, error.code, finalText, channel, host, spanId);
+      this.givenUp.push({ recipient, code: error.code, text: finalText, channel, host, spanId });
       return;
     }
     this.noteUpdate(
@@ -293,6 +330,50 @@ export class MessageDelivery {
       this.emit(message, spanId, {
         kind: 'delivery.failed',
         data: { queueId: message.queueId, recipient: recipient.address, channel, host, code, text },
+      });
+    }
+    if (bounce) await this.opts.bouncer.announce(message, bounce);
+  }
+
+  /** Bounce first (as for failures), then keep the recipients waiting and hold the message. */
+  private async holdGivenUp(message: QueuedMessage, raw: Buffer): Promise<void> {
+    if (this.givenUp.length === 0) return;
+    const bounce = await this.opts.bouncer.enqueue(
+      message,
+      raw,
+      this.givenUp.map(({ recipient, code, text, host }) => ({
+        address: recipient.address,
+        originalAddress: recipient.originalAddress,
+        code,
+        text,
+        host,
+        notify: recipient.notify,
+      })),
+    );
+    const now = this.opts.clock.now();
+    for (const { recipient, code, text, channel, host, spanId } of this.givenUp) {
+      await this.opts.queue.markDeferred(recipient.recipientId, { channel, host, code, text, nextAttemptAt: now });
+      this.emit(message, spanId, {
+        kind: 'delivery.deferred',
+        data: {
+          queueId: message.queueId,
+          recipient: recipient.address,
+          channel,
+          host,
+          code,
+          text,
+          attempt: recipient.attempts + 1,
+        },
+      });
+    }
+    const reason = `retries exhausted for ${this.givenUp.map((g) => g.recipient.address).join(', ')}`;
+    if (this.opts.queue.hold(message.queueId, reason)?.status === 'held') {
+      this.opts.tracer.emit({
+        kind: 'message.held',
+        node: this.opts.node,
+        traceId: message.traceId,
+        spanId: message.queueId,
+        data: { queueId: message.queueId, reason },
       });
     }
     if (bounce) await this.opts.bouncer.announce(message, bounce);

@@ -278,7 +278,12 @@ export class SmtpConnection implements CommandContext {
         handler.outOfOrder?.(this.state, this.session.lmtp) ?? 'Error: bad sequence of commands',
       );
     }
-    await this.run(() => handler.run(this, args));
+    const before = this.options.hooks.beforeCommand;
+    if (!before) return this.run(() => handler.run(this, args));
+    await this.run(async () => {
+      await before(this.session, verb);
+      await handler.run(this, args);
+    });
   }
 
   /** Runs a handler; a thrown MailError (or anything else, as 451) becomes the reply. */

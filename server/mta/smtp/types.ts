@@ -62,6 +62,12 @@ export interface SmtpDataResult {
 export interface SmtpHooks {
   /** Called before the greeting; throw MailError to refuse the connection (reply then close). */
   onConnect?(session: SmtpSession): Promise<void>;
+  /**
+   * Called for every recognised command in a state that allows it, before it runs
+   * (the lab's fault switches use it: a slow host, a forced 421 to RCPT). Throw
+   * MailError to answer with it instead of running the command.
+   */
+  beforeCommand?(session: SmtpSession, verb: string): Promise<void>;
   /** Check credentials; return the user name to record. Throw MailError 535 5.7.8 to refuse. */
   onAuth?(session: SmtpSession, credentials: SmtpCredentials): Promise<{ user: string }>;
   onMailFrom?(session: SmtpSession, from: SmtpAddress): Promise<void>;

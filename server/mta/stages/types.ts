@@ -13,6 +13,8 @@ export interface IncomingMessage {
   receivedAt: number;
   /** Fields to prepend, in order, once every stage has run. */
   addHeaders: string[];
+  /** Set by a stage that quarantines the message: it is queued held, with this reason. */
+  hold?: { reason: string };
 }
 
 export interface MessageStage {

@@ -1,80 +1,80 @@
-import type { TracePayloads } from '../../api/trace.js';
-import { MailError } from '../../core/mail-error.js';
+import type { VerdictSettings } from '../../api/world-spec.js';
 import type { Tracer } from '../../core/tracer.js';
-import { hasHeader, headerBlock, headerValue } from '../headers.js';
+import type { LabResolver } from '../../dns/resolver.js';
+import { createVerdictEngine } from '../../verdict/engine.js';
+import type { VerdictInput } from '../../verdict/types.js';
 import type { IncomingMessage, MessageStage } from './types.js';
 
 /**
- * The anti-spam / anti-virus step, kept small and explainable for a classroom. It
- * recognises the industry's standard test patterns — GTUBE (SpamAssassin's "this is
- * spam" string) and the EICAR anti-virus test file — plus a few header heuristics,
- * and says why. A virus is refused before acceptance (554 5.7.1, no backscatter);
- * spam is accepted and tagged (X-Spam-Flag), and the store files it in Junk.
+ * The anti-spam / anti-virus / sender-authentication step at the end of DATA. The
+ * engine (server/verdict/) judges; this stage reads the connection facts from the
+ * SMTP session, tells the trace what was decided and why, then acts: a refusal is
+ * thrown (the client gets the 5xx, so no backscatter), a hold is handed to the
+ * listener through `message.hold`, everything else is header fields.
  */
-const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
-const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
-
-type Verdict = TracePayloads['verdict.given'];
-
-export function judge(raw: Buffer, spamThreshold: number): Omit<Verdict, 'queueId'> {
-  const reasons: string[] = [];
-  let score = 0;
-  let virus: Verdict['virus'] = 'clean';
-  // EICAR may also arrive base64-encoded in an attachment; a real scanner decodes MIME.
-  // The lab checks the plain and the base64 form of the pattern's start.
-  if (
-    raw.includes(EICAR) ||
-    raw.includes('WDVPIVAlQEFQWzRcUFpYNTQoUF4pN0NDKTd9JEVJQ0FSLVNUQU5EQVJELUFOVElWSVJVUy1URVNULUZJTEUhJEgrSCo')
-  ) {
-    virus = 'infected';
-    reasons.push('EICAR-Test-File');
-  }
-  if (raw.includes(GTUBE)) {
-    score += 1000;
-    reasons.push('GTUBE');
-  }
-  const block = headerBlock(raw);
-  if (!hasHeader(block, 'Date')) {
-    score += 1;
-    reasons.push('MISSING_DATE');
-  }
-  if (!hasHeader(block, 'Message-ID')) {
-    score += 1;
-    reasons.push('MISSING_MID');
-  }
-  const subject = headerValue(block, 'Subject') ?? '';
-  if (subject.length >= 10 && subject === subject.toUpperCase() && /[A-Z]/.test(subject)) {
-    score += 1.5;
-    reasons.push('SUBJ_ALL_CAPS');
-  }
-  return { spam: score >= spamThreshold ? 'spam' : 'clean', virus, score, reasons };
+export interface VerdictStageOptions {
+  /** The judging MTA's host name: trace node and Authentication-Results authserv-id. */
+  node: string;
+  tracer: Tracer;
+  spamThreshold: number;
+  /** What to do with each finding; defaults keep the lab's first behaviour (tag spam, refuse viruses). */
+  settings?: VerdictSettings;
+  /** The lab's DNS. Without it SPF, DKIM and DMARC are not checked. */
+  resolver?: LabResolver;
+  /** Wall-clock limit for one message's DNS checks (default 15 s). */
+  authTimeoutMs?: number;
 }
 
-export function verdictStage(opts: { node: string; tracer: Tracer; spamThreshold: number }): MessageStage {
+const DEFAULT_SETTINGS: VerdictSettings = { spamAction: 'tag', virusAction: 'reject', authFailAction: 'deliver' };
+
+export function verdictStage(opts: VerdictStageOptions): MessageStage {
+  const engine = createVerdictEngine({
+    node: opts.node,
+    settings: opts.settings ?? DEFAULT_SETTINGS,
+    spamThreshold: opts.spamThreshold,
+    resolver: opts.resolver,
+    authTimeoutMs: opts.authTimeoutMs,
+  });
   return {
     name: 'verdict',
-    run(message: IncomingMessage) {
-      const verdict = judge(message.raw, opts.spamThreshold);
+    async run(message: IncomingMessage) {
+      const verdict = await engine.judge(inputOf(message));
       opts.tracer.emit({
         kind: 'verdict.given',
         node: opts.node,
         traceId: message.queueId,
         spanId: message.queueId,
-        data: { queueId: message.queueId, ...verdict },
+        data: {
+          queueId: message.queueId,
+          spam: verdict.spam,
+          virus: verdict.virus,
+          score: verdict.score,
+          reasons: verdict.reasons,
+          rules: verdict.rules,
+          auth: verdict.auth,
+          action: verdict.action,
+          engine: verdict.engine,
+        },
       });
-      if (verdict.virus === 'infected') {
-        throw new MailError({
-          code: 554,
-          enhanced: '5.7.1',
-          publicText: `Message rejected: virus found (${verdict.reasons[0]})`,
-          component: 'verdict',
-        });
-      }
-      const tests = verdict.reasons.join(',') || 'none';
-      message.addHeaders.push(
-        `X-Spam-Status: ${verdict.spam === 'spam' ? 'Yes' : 'No'}, score=${verdict.score} required=${opts.spamThreshold} tests=${tests}`,
-      );
-      if (verdict.spam === 'spam') message.addHeaders.push('X-Spam-Flag: YES');
+      if (verdict.refusal) throw verdict.refusal;
+      message.addHeaders.push(...verdict.headerFields);
+      if (verdict.hold) message.hold = verdict.hold;
     },
+  };
+}
+
+function inputOf(message: IncomingMessage): VerdictInput {
+  const { session } = message;
+  const authenticatedUser = message.listener === 'submission' || session.user ? (session.user ?? 'unknown') : undefined;
+  return {
+    queueId: message.queueId,
+    raw: message.raw,
+    receivedAt: message.receivedAt,
+    connection: {
+      ip: session.remoteAddress,
+      helo: session.clientHostname,
+      mailFrom: session.envelope.mailFrom?.address ?? '',
+    },
+    authenticatedUser,
   };
 }

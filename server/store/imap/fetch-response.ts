@@ -4,6 +4,7 @@ import { envelope, envelopeList } from './mime/envelope.js';
 import { parseMimeTree } from './mime/parse-structure.js';
 import { partial, sectionBytes } from './mime/sections.js';
 import type { MimeNode } from './mime/types.js';
+import { sessionFlags } from './mailbox-view.js';
 import { fetchItemResponseName, type FetchItem, type SectionSpec } from './syntax/fetch-items.js';
 import { atom, formatInternalDate, type ResponseValue } from './syntax/response-writer.js';
 
@@ -25,12 +26,14 @@ function sectionName(section: SectionSpec): string {
 
 /**
  * One message's FETCH data items, in the order asked (RFC 3501 §7.4.2). The MIME
- * tree is parsed once per message and only when an item needs it.
+ * tree is parsed once per message and only when an item needs it. `recent`: the
+ * session's own \Recent flag for it.
  */
 export function fetchValues(
   items: readonly FetchItem[],
   summary: MessageSummary,
   raw: Buffer | undefined,
+  recent = false,
 ): Array<[string, ResponseValue]> {
   let tree: MimeNode | undefined;
   const mime = (): MimeNode => (tree ??= parseMimeTree(raw ?? Buffer.alloc(0)));
@@ -42,7 +45,7 @@ export function fetchValues(
         out.push(['UID', summary.uid]);
         break;
       case 'FLAGS':
-        out.push(['FLAGS', flagsValue(summary.flags)]);
+        out.push(['FLAGS', flagsValue(sessionFlags(summary.flags, recent))]);
         break;
       case 'INTERNALDATE':
         out.push(['INTERNALDATE', formatInternalDate(new Date(summary.internalDate))]);
@@ -54,7 +57,8 @@ export function fetchValues(
         out.push(['MODSEQ', [summary.modseq]]);
         break;
       case 'ENVELOPE':
-        out.push(['ENVELOPE', envelopeList(envelope(sectionBytes(bytes, mime(), 'HEADER')))]);
+        // The header block ends at the first blank line: no need for the MIME tree.
+        out.push(['ENVELOPE', envelopeList(envelope(bytes))]);
         break;
       case 'BODY':
       case 'BODYSTRUCTURE':

@@ -1,6 +1,11 @@
 import type { MessageStore } from '../message-store.js';
-import type { MessageSummary, StoreChange } from '../types.js';
-import { atom, encodeFetchResponse } from './syntax/response-writer.js';
+import type { StoreChange } from '../types.js';
+import { atom, encodeFetchResponse, type ResponseValue } from './syntax/response-writer.js';
+
+/** Flags as a session shows them: the stored ones plus its own \Recent. */
+export function sessionFlags(flags: readonly string[], recent: boolean): string[] {
+  return recent ? [...flags, '\\Recent'] : [...flags];
+}
 
 /**
  * One session's picture of its selected mailbox: the message-number ↔ UID map
@@ -11,6 +16,8 @@ import { atom, encodeFetchResponse } from './syntax/response-writer.js';
  */
 export class MailboxView {
   private uids: number[];
+  /** RFC 3501 §2.3.2: the messages this session was the first to be told about. */
+  private readonly recentUids: Set<number>;
   private readonly pendingExpunge = new Set<number>();
   private readonly pendingFlags = new Set<number>();
   private pendingExists = false;
@@ -21,11 +28,13 @@ export class MailboxView {
     /** The store's spelling of the folder name (INBOX in capitals). */
     readonly folder: string,
     readonly readOnly: boolean,
-    messages: readonly MessageSummary[],
-    /** First UID that is \Recent for this session. */
-    readonly recentFrom: number,
+    /** The folder's UIDs in ascending order. */
+    uids: readonly number[],
+    /** UIDs at or above it are \Recent for this session. */
+    recentFrom: number,
   ) {
-    this.uids = messages.map((m) => m.uid);
+    this.uids = [...uids];
+    this.recentUids = new Set(this.uids.filter((uid) => uid >= recentFrom));
   }
 
   get exists(): number {
@@ -33,7 +42,11 @@ export class MailboxView {
   }
 
   get recent(): number {
-    return this.uids.filter((uid) => uid >= this.recentFrom).length;
+    return this.recentUids.size;
+  }
+
+  isRecent(uid: number): boolean {
+    return this.recentUids.has(uid);
   }
 
   /** Ascending UIDs; index i is message number i + 1. */
@@ -81,15 +94,14 @@ export class MailboxView {
   /**
    * Untagged responses for what changed since the client last heard. EXPUNGE only
    * when `allowExpunge` (not during FETCH, STORE, SEARCH: §7.4.1), each numbered as
-   * the client sees the mailbox at that moment.
+   * the client sees the mailbox at that moment. With `condstore` (RFC 7162 §3.2)
+   * flag updates carry the message's MODSEQ.
    */
-  flush(allowExpunge: boolean): Buffer[] {
+  flush(allowExpunge: boolean, condstore = false): Buffer[] {
     const out: Buffer[] = [];
     if (allowExpunge) out.push(...this.flushExpunges());
-    if (!this.pendingExists && this.pendingFlags.size === 0) return out;
-    const current = this.store.listMessages(this.address, this.folder);
-    if (this.pendingExists) out.push(...this.flushExists(current));
-    if (this.pendingFlags.size > 0) out.push(...this.flushFlags(current));
+    if (this.pendingExists) out.push(...this.flushExists());
+    if (this.pendingFlags.size > 0) out.push(...this.flushFlags(condstore));
     return out;
   }
 
@@ -99,34 +111,47 @@ export class MailboxView {
       const seq = this.seqOfUid(uid);
       if (seq === 0) continue;
       this.uids.splice(seq - 1, 1);
+      this.recentUids.delete(uid);
       out.push(Buffer.from(`* ${seq} EXPUNGE\r\n`));
     }
     this.pendingExpunge.clear();
     return out;
   }
 
-  private flushExists(current: readonly MessageSummary[]): Buffer[] {
+  private flushExists(): Buffer[] {
     this.pendingExists = false;
     const last = this.uids.at(-1) ?? 0;
-    const added = current.filter((m) => m.uid > last && !this.pendingExpunge.has(m.uid)).map((m) => m.uid);
+    const { uids } = this.store.uidList(this.address, this.folder, last);
+    const added = uids.filter((uid) => !this.pendingExpunge.has(uid));
     if (added.length === 0) return [];
     this.uids.push(...added);
-    return [Buffer.from(`* ${this.uids.length} EXISTS\r\n`)];
+    this.claimRecent(added);
+    return [Buffer.from(`* ${this.uids.length} EXISTS\r\n* ${this.recent} RECENT\r\n`)];
   }
 
-  private flushFlags(current: readonly MessageSummary[]): Buffer[] {
+  /**
+   * New arrivals are \Recent here when this session is the first to hear of them.
+   * A read-only session cannot claim them; RFC 3501 §2.3.2 then says to treat them
+   * as recent, since it cannot know whether it was first.
+   */
+  private claimRecent(added: readonly number[]): void {
+    const floor = this.readOnly ? 0 : this.store.claimRecent(this.address, this.folder);
+    for (const uid of added) if (uid >= floor) this.recentUids.add(uid);
+  }
+
+  private flushFlags(condstore: boolean): Buffer[] {
     const out: Buffer[] = [];
-    const byUid = new Map(current.map((m) => [m.uid, m]));
+    const read = this.store.summaryReader(this.address, this.folder);
     for (const uid of [...this.pendingFlags].sort((a, b) => a - b)) {
       const seq = this.seqOfUid(uid);
-      const summary = byUid.get(uid);
+      const summary = seq === 0 ? undefined : read(uid);
       if (seq === 0 || !summary) continue;
-      out.push(
-        encodeFetchResponse(seq, [
-          ['UID', uid],
-          ['FLAGS', summary.flags.map(atom)],
-        ]),
-      );
+      const values: Array<[string, ResponseValue]> = [
+        ['UID', uid],
+        ['FLAGS', sessionFlags(summary.flags, this.isRecent(uid)).map(atom)],
+      ];
+      if (condstore) values.push(['MODSEQ', [summary.modseq]]);
+      out.push(encodeFetchResponse(seq, values));
     }
     this.pendingFlags.clear();
     return out;

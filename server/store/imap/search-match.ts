@@ -35,7 +35,7 @@ export class SearchMatcher {
       case 'flag':
         return m.flags.includes(key.flag) === key.set;
       case 'recent':
-        return m.uid >= this.view.recentFrom === key.set;
+        return this.view.isRecent(m.uid) === key.set;
       case 'seq':
         return setContains(key.set, c.seq, this.view.exists);
       case 'uid':

@@ -18,6 +18,11 @@ export interface ImapServerOptions {
   idleTimeoutMs?: number;
   /** Largest literal (APPEND) accepted. Default 50 MiB. */
   maxLiteralBytes?: number;
+  /**
+   * May a peer name itself as a proxy with ID `x-proxy-node` (the trace then draws
+   * store → proxy)? Default: loopback peers only, where the MMP connects from.
+   */
+  trustProxyId?(remoteAddress: string): boolean;
 }
 
 /** RFC 3501 §3. */

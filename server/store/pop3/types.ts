@@ -21,6 +21,8 @@ export interface Pop3ServerOptions {
   idleTimeoutMs?: number;
   /** Wrong passwords allowed per connection; the last one also closes it. Default 3. */
   maxFailedLogins?: number;
+  /** May a peer use XCLIENT to name itself as a proxy (see xclient.ts)? Default: loopback only. */
+  trustXclient?(remoteAddress: string): boolean;
 }
 
 /** RFC 1939 3. UPDATE is entered only by QUIT from TRANSACTION and ends the session. */

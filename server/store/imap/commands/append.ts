@@ -14,7 +14,7 @@ export function tryCreate(err: unknown): never {
 export const append: CommandHandler = {
   states: AUTHENTICATED,
   run(ctx, cmd) {
-    const folder = mailboxArg(cmd.args[0]);
+    const folder = mailboxArg(cmd.args[0], ctx.utf8);
     const rest: ImapValue[] = cmd.args.slice(1);
     const message = rest.pop();
     if (message?.type !== 'literal') throw new ImapSyntaxError('APPEND needs the message as a literal');

@@ -25,7 +25,7 @@ function transfer(ctx: CommandContext, cmd: ImapCommand, move: boolean) {
   if (cmd.args.length !== 2) throw new ImapSyntaxError(`${cmd.verb} takes a sequence set and a mailbox`);
   const view = selectedView(ctx);
   const targets = resolveTargets(view, cmd.args[0], cmd.uid);
-  const to = mailboxArg(cmd.args[1]);
+  const to = mailboxArg(cmd.args[1], ctx.utf8);
   let mapping: UidMapping[] = [];
   try {
     const uids = targets.map((t) => t.uid);

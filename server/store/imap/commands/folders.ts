@@ -1,5 +1,4 @@
-import { mailboxArg, wireName } from '../mailbox-name.js';
-import { encodeUntagged } from '../syntax/response-writer.js';
+import { mailboxArg } from '../mailbox-name.js';
 import { ImapNoError, ImapSyntaxError, type ImapCommand } from '../syntax/types.js';
 import { AUTHENTICATED, type CommandHandler } from './types.js';
 
@@ -12,7 +11,7 @@ export const create: CommandHandler = {
   states: AUTHENTICATED,
   run(ctx, cmd) {
     args(cmd, 1);
-    const name = mailboxArg(cmd.args[0]).replace(/\/+$/, '');
+    const name = mailboxArg(cmd.args[0], ctx.utf8).replace(/\/+$/, '');
     if (name === 'INBOX') throw new ImapNoError('INBOX always exists', 'ALREADYEXISTS');
     ctx.store.createFolder(ctx.address!, name);
   },
@@ -23,7 +22,7 @@ export const del: CommandHandler = {
   states: AUTHENTICATED,
   run(ctx, cmd) {
     args(cmd, 1);
-    const name = mailboxArg(cmd.args[0]);
+    const name = mailboxArg(cmd.args[0], ctx.utf8);
     if (name === 'INBOX') throw new ImapNoError('INBOX cannot be deleted', 'CANNOT');
     ctx.store.deleteFolder(ctx.address!, name);
   },
@@ -34,7 +33,7 @@ export const rename: CommandHandler = {
   states: AUTHENTICATED,
   run(ctx, cmd) {
     args(cmd, 2);
-    ctx.store.renameFolder(ctx.address!, mailboxArg(cmd.args[0]), mailboxArg(cmd.args[1]));
+    ctx.store.renameFolder(ctx.address!, mailboxArg(cmd.args[0], ctx.utf8), mailboxArg(cmd.args[1], ctx.utf8));
   },
 };
 
@@ -43,7 +42,7 @@ export const subscribe: CommandHandler = {
   states: AUTHENTICATED,
   run(ctx, cmd) {
     args(cmd, 1);
-    ctx.store.subscribe(ctx.address!, mailboxArg(cmd.args[0]), true);
+    ctx.store.subscribe(ctx.address!, mailboxArg(cmd.args[0], ctx.utf8), true);
   },
 };
 
@@ -52,17 +51,6 @@ export const unsubscribe: CommandHandler = {
   states: AUTHENTICATED,
   run(ctx, cmd) {
     args(cmd, 1);
-    ctx.store.subscribe(ctx.address!, mailboxArg(cmd.args[0]), false);
-  },
-};
-
-/** RFC 2087 GETQUOTAROOT: no quotas here, so the mailbox has no quota root. */
-export const getquotaroot: CommandHandler = {
-  states: AUTHENTICATED,
-  run(ctx, cmd) {
-    args(cmd, 1);
-    const name = mailboxArg(cmd.args[0]);
-    ctx.store.folderInfo(ctx.address!, name);
-    ctx.send(encodeUntagged('QUOTAROOT', [wireName(name)]));
+    ctx.store.subscribe(ctx.address!, mailboxArg(cmd.args[0], ctx.utf8), false);
   },
 };

@@ -1,9 +1,23 @@
-import { ANY, type CommandHandler } from './types.js';
+import { isLoopback } from '../../../core/net-address.js';
+import { parseIdParams, proxyNodeOf } from '../proxy-id.js';
+import { ImapSyntaxError } from '../syntax/types.js';
+import { ANY, type CommandContext, type CommandHandler } from './types.js';
 
-/** RFC 2971: we say who we are; what the client says about itself is not needed. */
+/** May this peer say, with ID, which proxy it is? Only one we trust (loopback by default). */
+function trustedProxy(ctx: CommandContext): boolean {
+  return ctx.options.trustProxyId?.(ctx.remoteAddress) ?? isLoopback(ctx.remoteAddress);
+}
+
+/**
+ * RFC 2971: we say who we are. What a client says about itself is not needed, except
+ * a trusted proxy's name (see proxy-id.ts): the trace then draws the MMP link.
+ */
 export const id: CommandHandler = {
   states: ANY,
-  run(ctx) {
+  run(ctx, cmd) {
+    if (cmd.args.length !== 1) throw new ImapSyntaxError('ID takes one argument');
+    const node = proxyNodeOf(parseIdParams(cmd.args[0]));
+    if (node && trustedProxy(ctx)) ctx.trace.peerNode = node;
     ctx.untagged('ID', [['name', 'Mailscope', 'vendor', 'Mailscope lab']]);
   },
 };

@@ -6,7 +6,7 @@ import { copy, move } from './copy.js';
 import { enable } from './enable.js';
 import { expunge } from './expunge.js';
 import { fetch } from './fetch.js';
-import { create, del, getquotaroot, rename, subscribe, unsubscribe } from './folders.js';
+import { create, del, rename, subscribe, unsubscribe } from './folders.js';
 import { id } from './id.js';
 import { idle } from './idle.js';
 import { list } from './list.js';
@@ -15,6 +15,7 @@ import { logout } from './logout.js';
 import { lsub } from './lsub.js';
 import { namespace } from './namespace.js';
 import { noop } from './noop.js';
+import { getquota, getquotaroot, setquota } from './quota.js';
 import { search } from './search.js';
 import { examine, select } from './select.js';
 import { starttls } from './starttls.js';
@@ -44,6 +45,8 @@ export type Verb =
   | 'STATUS'
   | 'APPEND'
   | 'GETQUOTAROOT'
+  | 'GETQUOTA'
+  | 'SETQUOTA'
   | 'IDLE'
   | 'CHECK'
   | 'CLOSE'
@@ -78,6 +81,8 @@ export const COMMANDS: Readonly<Record<Verb, CommandHandler>> = {
   STATUS: status,
   APPEND: append,
   GETQUOTAROOT: getquotaroot,
+  GETQUOTA: getquota,
+  SETQUOTA: setquota,
   IDLE: idle,
   CHECK: check,
   CLOSE: close,

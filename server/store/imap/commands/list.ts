@@ -1,5 +1,5 @@
 import { patternRegExp, wireName } from '../mailbox-name.js';
-import { atom, encodeUntagged } from '../syntax/response-writer.js';
+import { atom } from '../syntax/response-writer.js';
 import { asAString, ImapSyntaxError } from '../syntax/types.js';
 import { AUTHENTICATED, type CommandHandler } from './types.js';
 
@@ -14,19 +14,19 @@ export const list: CommandHandler = {
     const pattern = asAString(cmd.args[1], 'pattern');
     if (pattern === '') {
       // §6.3.8: the hierarchy delimiter and the root of the reference.
-      ctx.send(encodeUntagged('LIST', [[atom('\\Noselect')], '/', '']));
+      ctx.untagged('LIST', [[atom('\\Noselect')], '/', '']);
       return;
     }
     const re = patternRegExp(reference, pattern);
     const folders = ctx.store.listFolders(ctx.address!);
     const names = folders.map((f) => f.name);
     for (const folder of folders) {
-      const wire = wireName(folder.name);
+      const wire = wireName(folder.name, ctx.utf8);
       if (!re.test(wire)) continue;
       const hasChildren = names.some((n) => n.startsWith(`${folder.name}/`));
       const attrs = [atom(hasChildren ? '\\HasChildren' : '\\HasNoChildren')];
       if (folder.specialUse) attrs.push(atom(folder.specialUse));
-      ctx.send(encodeUntagged('LIST', [attrs, '/', wire]));
+      ctx.untagged('LIST', [attrs, '/', wire]);
     }
   },
 };

@@ -1,5 +1,5 @@
 import { patternRegExp, wireName } from '../mailbox-name.js';
-import { atom, encodeUntagged } from '../syntax/response-writer.js';
+import { atom } from '../syntax/response-writer.js';
 import { asAString, ImapSyntaxError } from '../syntax/types.js';
 import { AUTHENTICATED, type CommandHandler } from './types.js';
 
@@ -11,10 +11,10 @@ export const lsub: CommandHandler = {
     const re = patternRegExp(asAString(cmd.args[0], 'reference'), asAString(cmd.args[1], 'pattern'));
     const existing = new Set(ctx.store.listFolders(ctx.address!).map((f) => f.name));
     for (const name of ctx.store.listSubscriptions(ctx.address!)) {
-      const wire = wireName(name);
+      const wire = wireName(name, ctx.utf8);
       if (!re.test(wire)) continue;
       const attrs = existing.has(name) ? [] : [atom('\\Noselect')];
-      ctx.send(encodeUntagged('LSUB', [attrs, '/', wire]));
+      ctx.untagged('LSUB', [attrs, '/', wire]);
     }
   },
 };

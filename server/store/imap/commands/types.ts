@@ -17,6 +17,12 @@ export interface CommandContext {
   address?: string;
   /** The selected mailbox, in the selected state. */
   view?: MailboxView;
+  /** RFC 6855 UTF8=ACCEPT is on: mailbox names travel as UTF-8, not modified UTF-7. */
+  readonly utf8: boolean;
+  /** RFC 7162 CONDSTORE is on: untagged FETCH responses about flags carry MODSEQ. */
+  readonly condstore: boolean;
+  /** Turns an extension on for the rest of the session; false when it already was. */
+  enable(extension: 'CONDSTORE' | 'UTF8=ACCEPT'): boolean;
   /** Capability names for CAPABILITY and the greeting, for the current state. */
   capabilities(): string[];
   /** May LOGIN / AUTHENTICATE PLAIN be used now (TLS up, or the listener allows it)? */
@@ -39,6 +45,8 @@ export interface CommandContext {
 export interface CommandResult {
   text?: string;
   code?: string;
+  /** Runs once the tagged OK is written: the trace reports facts after the client has them. */
+  after?: () => void;
 }
 
 export interface CommandHandler {

@@ -132,8 +132,16 @@ function readNamedKey(r: KeyReader, name: string, depth: number): SearchKey {
       return { op: 'size', cmp: name === 'LARGER' ? 'larger' : 'smaller', sizeBytes: nextNumber(r, name) };
     case 'UID':
       return { op: 'uid', set: parseSequenceSet(asAtom(r.args[r.i++], 'UID set')) };
-    case 'MODSEQ':
+    case 'MODSEQ': {
+      // RFC 7162 §3.1.5: an optional entry name and type (per-flag modseqs) come first;
+      // one MODSEQ per message is all we keep, so they only have to be well-formed.
+      if (r.args[r.i]?.type === 'string') {
+        nextString(r, 'MODSEQ entry name');
+        const type = asAtom(r.args[r.i++], 'MODSEQ entry type').toLowerCase();
+        if (!['priv', 'shared', 'all'].includes(type)) throw new ImapSyntaxError('Invalid MODSEQ entry type');
+      }
       return { op: 'modseq', modseq: nextNumber(r, name) };
+    }
     case 'NOT':
       return { op: 'not', key: readKey(r, depth + 1) };
     case 'OR': {

@@ -1,6 +1,7 @@
 import { multilineLines } from '../multiline.js';
 import { ANY_STATE, type CommandContext, type CommandHandler } from './types.js';
 import { words } from './args.js';
+import { xclientAllowed } from './xclient.js';
 
 /**
  * RFC 2449. The same list in both states (RFC 2449 5), except what depends on the
@@ -11,6 +12,7 @@ export function capabilities(ctx: CommandContext): string[] {
   if (ctx.plaintextAllowed()) lines.push('USER', 'SASL PLAIN');
   lines.push('RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING');
   if (ctx.options.tls && !ctx.session.secure) lines.push('STLS');
+  if (ctx.state === 'authorization' && xclientAllowed(ctx)) lines.push('XCLIENT');
   lines.push('IMPLEMENTATION Mailscope');
   return lines;
 }

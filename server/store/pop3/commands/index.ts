@@ -13,6 +13,7 @@ import { top } from './top.js';
 import type { CommandHandler, Verb } from './types.js';
 import { uidl } from './uidl.js';
 import { user } from './user.js';
+import { xclient } from './xclient.js';
 
 /** The typed dispatch map: one file per command (principle 2). */
 export const COMMANDS: Readonly<Record<Verb, CommandHandler>> = {
@@ -30,6 +31,7 @@ export const COMMANDS: Readonly<Record<Verb, CommandHandler>> = {
   RSET: rset,
   NOOP: noop,
   QUIT: quit,
+  XCLIENT: xclient,
 };
 
 /** The handler for a verb (already upper-cased), or undefined ("-ERR Unknown command"). */

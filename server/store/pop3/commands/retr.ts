@@ -13,7 +13,9 @@ export const retr: CommandHandler = {
     const [msg] = words(args, 1, 1, 'RETR msg');
     const entry = maildrop.entry(messageNumber(msg!));
     const { raw, seen } = maildrop.read(entry);
-    ctx.okMultiline(`${entry.sizeBytes} octets`, multilineBody(raw));
+    const body = multilineBody(raw);
+    ctx.okMultiline(`${entry.sizeBytes} octets`, body);
     if (!seen) maildrop.noteRead(entry);
+    ctx.trace.fetched(maildrop.address, body.length);
   },
 };

@@ -11,6 +11,8 @@ export const top: CommandHandler = {
     const entry = maildrop.entry(messageNumber(msg!));
     const bodyLines = lineCount(n!);
     const { raw } = maildrop.read(entry);
-    ctx.okMultiline('Top of message follows', multilineBody(topOf(raw, bodyLines)));
+    const body = multilineBody(topOf(raw, bodyLines));
+    ctx.okMultiline('Top of message follows', body);
+    ctx.trace.fetched(maildrop.address, body.length);
   },
 };

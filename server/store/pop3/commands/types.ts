@@ -18,7 +18,8 @@ export type Verb =
   | 'DELE'
   | 'RSET'
   | 'NOOP'
-  | 'QUIT';
+  | 'QUIT'
+  | 'XCLIENT';
 
 /** A line the client sends in answer to a "+ " challenge (SASL), not a command. */
 export interface Continuation {

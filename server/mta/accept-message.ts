@@ -1,0 +1,89 @@
+import type { Clock } from '../core/clock.js';
+import { MailError } from '../core/mail-error.js';
+import type { Tracer } from '../core/tracer.js';
+import type { QueueStore } from '../queue/queue-store.js';
+import type { QueuedMessage } from '../queue/types.js';
+import { prependHeaders } from './headers.js';
+import type { SmtpSession } from './smtp/types.js';
+import type { IncomingMessage, MessageStage } from './stages/types.js';
+
+/** What an MTA (the site's, or a host of the simulated world) needs to take a message in. */
+export interface AcceptContext {
+  node: string;
+  tracer: Tracer;
+  clock: Clock;
+  queue: QueueStore;
+  /** Hand a freshly committed message to the delivery scheduler. */
+  deliverNow(message: QueuedMessage, raw: Buffer): void;
+}
+
+/**
+ * The end of DATA, for every MTA of the lab: run the stages (each may refuse by
+ * throwing MailError), commit the message to the queue (fsync'd) and only then tell
+ * the trace and the scheduler. The SMTP reply goes out after this resolves.
+ */
+export async function acceptMessage(
+  ctx: AcceptContext,
+  session: SmtpSession,
+  raw: Buffer,
+  opts: {
+    queueId: string;
+    source: string;
+    stages: MessageStage[];
+    /** A last rewrite of the whole message, after every stage (the smarthost's DKIM signature). */
+    finish?: (raw: Buffer, queueId: string) => Promise<Buffer>;
+  },
+): Promise<{ queueId: string }> {
+  const { queueId } = opts;
+  const message: IncomingMessage = {
+    queueId,
+    session,
+    listener: opts.source === 'submission' ? 'submission' : 'smtp',
+    raw,
+    receivedAt: ctx.clock.now(),
+    addHeaders: [],
+  };
+  for (const stage of opts.stages) await stage.run(message);
+  const prepended = prependHeaders(raw, message.addHeaders);
+  const finalRaw = opts.finish ? await opts.finish(prepended, queueId) : prepended;
+  const sender = session.envelope.mailFrom?.address ?? '';
+  const recipients = session.envelope.rcptTo.map((r) => r.address);
+  const envId = session.envelope.mailFrom?.params.ENVID;
+  let queued: QueuedMessage;
+  try {
+    queued = await ctx.queue.enqueue({
+      queueId,
+      traceId: queueId,
+      sender,
+      recipients: session.envelope.rcptTo.map((r) => ({
+        address: r.address,
+        notify: typeof r.params.NOTIFY === 'string' ? r.params.NOTIFY : undefined,
+      })),
+      raw: finalRaw,
+      source: opts.source,
+      origin: `${session.remoteAddress} [${session.clientHostname ?? 'unknown'}]`,
+      receivedAt: message.receivedAt,
+      envId: typeof envId === 'string' ? envId : undefined,
+      hold: message.hold?.reason,
+    });
+  } catch (err) {
+    throw MailError.from(err, 'queue');
+  }
+  const common = { node: ctx.node, traceId: queueId, spanId: queueId };
+  ctx.tracer.emit({
+    kind: 'message.accepted',
+    ...common,
+    data: { sessionId: session.id, queueId, sender, recipients, sizeBytes: finalRaw.length },
+  });
+  ctx.tracer.emit({
+    kind: 'message.queued',
+    ...common,
+    data: { queueId, sender, recipients, sizeBytes: finalRaw.length, source: opts.source },
+  });
+  if (message.hold) {
+    ctx.tracer.emit({ kind: 'message.held', ...common, data: { queueId, reason: message.hold.reason } });
+  } else {
+    ctx.deliverNow(queued, finalRaw);
+  }
+  return { queueId };
+}

@@ -1,0 +1,54 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Fault, FaultCommand, FaultSwitches } from '../core/faults.js';
+import { MailError } from '../core/mail-error.js';
+import type { SmtpHooks, SmtpSession } from '../mta/smtp/types.js';
+
+const FAULT_COMMANDS = new Set<string>(['EHLO', 'HELO', 'LHLO', 'MAIL', 'RCPT', 'DATA', 'STARTTLS']);
+
+/**
+ * Wraps an SMTP listener's hooks with the fault switches of its host: a `slow` host
+ * answers late, a `reply` fault answers the chosen moment (greeting, a command, the
+ * end of data) with the chosen reply. Slowness is real time on purpose: it stands for
+ * a slow network, which the world clock's speed does not change.
+ */
+export function withFaultHooks(hooks: SmtpHooks, host: string, faults: FaultSwitches): SmtpHooks {
+  const delay = async (session: SmtpSession) => {
+    const slow = faults.forHost('slow', host);
+    if (!slow) return;
+    faults.applied(slow, host, `${host} waited ${slow.delayMs} ms (session ${session.id})`);
+    await sleep(slow.delayMs);
+  };
+  const refuse = (command: FaultCommand) => {
+    const fault = faults.replyFor(host, command);
+    if (!fault) return;
+    faults.applied(fault, host, `${host} answered ${command} with ${fault.code}`);
+    throw faultError(fault);
+  };
+  return {
+    ...hooks,
+    async onConnect(session) {
+      await delay(session);
+      refuse('CONNECT');
+      await hooks.onConnect?.(session);
+    },
+    async beforeCommand(session, verb) {
+      await delay(session);
+      if (FAULT_COMMANDS.has(verb)) refuse((verb === 'LHLO' ? 'EHLO' : verb) as FaultCommand);
+      await hooks.beforeCommand?.(session, verb);
+    },
+    async onData(session, message) {
+      refuse('DOT');
+      return hooks.onData(session, message);
+    },
+  };
+}
+
+function faultError(fault: Extract<Fault, { kind: 'reply' }>): MailError {
+  const permanent = fault.code >= 500;
+  return new MailError({
+    code: fault.code,
+    enhanced: fault.enhanced ?? (permanent ? '5.0.0' : '4.0.0'),
+    publicText: fault.text ?? (permanent ? 'Refused (lab fault switch)' : 'Try again later (lab fault switch)'),
+    component: 'fault',
+  });
+}

@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import type { HostSpec, WorldSettings, WorldSpec } from '../api/world-spec.js';
+import type { Clock } from '../core/clock.js';
+import type { FaultSwitches } from '../core/faults.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { internalBindAddress } from '../core/net-address.js';
+import type { TlsMaterial } from '../core/tls-cert.js';
+import type { Tracer } from '../core/tracer.js';
+import type { LabResolver } from '../dns/resolver.js';
+import { domainOf } from '../mta/address.js';
+import { MessageStore } from '../store/message-store.js';
+import type { FinalDeliveryContext } from './final-delivery.js';
+import { PeerMta } from './peer/peer-mta.js';
+import type { WorldServices } from './services.js';
+import type { StoreHost } from './store-host.js';
+
+export interface StartPeersOptions {
+  spec: WorldSpec;
+  settings: WorldSettings;
+  dataDir: string;
+  clock: Clock;
+  tracer: Tracer;
+  tls: TlsMaterial;
+  faults: FaultSwitches;
+  resolver: LabResolver;
+  services: WorldServices;
+  lifecycle: Lifecycle;
+  /** Store hosts already started (the LAN server keeps its mailboxes in one). */
+  stores: Map<string, StoreHost>;
+  /** A DKIM signer for a domain, when the world signs for it. */
+  signerFor?: (domain: string) => ((raw: Buffer, queueId: string) => Promise<Buffer>) | undefined;
+}
+
+export interface Peers {
+  mtas: Map<string, PeerMta>;
+  /** Internet mailboxes, by domain (mx1 and mx2 of example.com share one). */
+  internetStores: Map<string, FinalDeliveryContext>;
+}
+
+/**
+ * The hosts beyond the site MTA: the LAN messaging server, the smarthost and the
+ * Internet sites' MX hosts. Each is a real SMTP server with a queue of its own; they
+ * find each other through the lab's DNS and listen on loopback ports of their own.
+ */
+export async function startPeers(opts: StartPeersOptions): Promise<Peers> {
+  const { spec, services } = opts;
+  const internal = internalBindAddress(opts.settings.bindAddress);
+  const siteDomains = spec.site.domains.map((d) => d.name.toLowerCase());
+  const smarthost = spec.hosts.find((h) => h.role === 'smarthost')?.name;
+  const internetStores = openInternetStores(opts);
+  const mtas = new Map<string, PeerMta>();
+  const common = {
+    settings: opts.settings,
+    dataDir: opts.dataDir,
+    clock: opts.clock,
+    tracer: opts.tracer,
+    tls: opts.tls,
+    faults: opts.faults,
+    resolver: opts.resolver,
+    lifecycle: opts.lifecycle,
+    smtpPortOf: (host: string) => services.port(host, 'smtp'),
+  };
+  for (const host of spec.hosts) {
+    let peer: PeerMta | undefined;
+    if (host.role === 'lan-mta') {
+      const domains = spec.site.domains.filter((d) => sameName(d.host, host.name)).map((d) => d.name);
+      const store = opts.stores.get(host.name);
+      const context = store ? { name: host.name, store: store.store, tracer: opts.tracer, clock: opts.clock } : undefined;
+      peer = new PeerMta({
+        ...common,
+        host,
+        localDomains: domains,
+        storeFor: () => context,
+        smarthost,
+        directDomains: siteDomains,
+        relaysForLoopback: false,
+      });
+    } else if (host.role === 'smarthost') {
+      peer = new PeerMta({
+        ...common,
+        host,
+        localDomains: [],
+        storeFor: () => undefined,
+        relaysForLoopback: true,
+        sign: signSiteMail(opts, siteDomains),
+      });
+    } else if (host.role === 'internet-mta') {
+      const domains = mxDomainsOf(spec, host);
+      peer = new PeerMta({
+        ...common,
+        host,
+        localDomains: domains,
+        storeFor: (address) => internetStores.get(domainOf(address)),
+        relaysForLoopback: false,
+        sign: domains.length > 0 ? opts.signerFor?.(domains[0]!) : undefined,
+      });
+    }
+    if (!peer) continue;
+    mtas.set(host.name, peer);
+    await services.listen(host, 'smtp', peer.listener, internal);
+    opts.lifecycle.add(`${host.name} smtp`, () => peer.server.close());
+  }
+  for (const peer of mtas.values()) peer.scheduler.kick();
+  return { mtas, internetStores };
+}
+
+/** The domains whose MX records name this host: an Internet MTA takes mail for them. */
+export function mxDomainsOf(spec: WorldSpec, host: HostSpec): string[] {
+  const domains: string[] = [];
+  for (const zone of spec.dns.zones) {
+    for (const record of zone.records) {
+      if (record.type !== 'MX' || !sameName(record.value, host.name)) continue;
+      const owner = record.name === '@' ? zone.origin : `${record.name}.${zone.origin}`;
+      if (!domains.includes(owner.toLowerCase())) domains.push(owner.toLowerCase());
+    }
+  }
+  return domains;
+}
+
+function openInternetStores(opts: StartPeersOptions): Map<string, FinalDeliveryContext> {
+  const stores = new Map<string, FinalDeliveryContext>();
+  for (const box of opts.spec.internet.mailboxes) {
+    const domain = domainOf(box.address);
+    let context = stores.get(domain);
+    if (!context) {
+      const store = MessageStore.open({
+        file: join(opts.dataDir, 'stores', `internet-${domain}.sqlite`),
+        host: box.host,
+        clock: opts.clock,
+      });
+      opts.lifecycle.add(`mailboxes of ${domain}`, () => store.close());
+      context = { name: box.host, store, tracer: opts.tracer, clock: opts.clock };
+      stores.set(domain, context);
+    }
+    context.store.ensureUser(box.address, box.address.slice(0, box.address.lastIndexOf('@')));
+  }
+  return stores;
+}
+
+/** The smarthost signs what it sends for the site's domains (by the header From's domain). */
+function signSiteMail(opts: StartPeersOptions, siteDomains: string[]) {
+  if (!opts.signerFor) return undefined;
+  const signers = new Map(siteDomains.map((d) => [d, opts.signerFor!(d)]));
+  return async (raw: Buffer, queueId: string): Promise<Buffer> => {
+    const from = /^From:[^\r\n]*@([A-Za-z0-9.-]+)/im.exec(raw.subarray(0, 64 * 1024).toString('latin1'))?.[1];
+    const sign = from ? signers.get(from.toLowerCase()) : undefined;
+    return sign ? sign(raw, queueId) : raw;
+  };
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
+}
