@@ -38,7 +38,7 @@ export interface SiteSpec {
 }
 
 export type DeliveryOption = 'mailbox' | 'forward';
-export type UserStatus = 'active' | 'inactive';
+export type UserStatus = 'active' | 'inactive' | 'disabled' | 'removed' | 'deleted' | 'hold' | 'overquota';
 
 export interface UserSpec {
   uid: string;

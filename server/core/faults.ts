@@ -22,7 +22,7 @@ export type FaultSpec =
   /** The DNS server answers every query for this name (and the names under it) with this rcode. */
   | { kind: 'dns'; target: string; rcode: 'NXDOMAIN' | 'SERVFAIL' }
   /** The user's mailUserStatus in the directory (restored when the fault is cleared). */
-  | { kind: 'user'; target: string; status: 'inactive' | 'disabled' | 'hold' | 'overquota' };
+  | { kind: 'user'; target: string; status: 'inactive' | 'disabled' | 'removed' | 'hold' | 'overquota' };
 
 export type FaultKind = FaultSpec['kind'];
 

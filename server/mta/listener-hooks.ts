@@ -23,7 +23,13 @@ export function createListenerHooks(
 ): SmtpHooks {
   const transactionIds = new WeakMap<SmtpSession, string>();
   const stages: MessageStage[] = [
-    verdictStage({ node: ctx.node, tracer: ctx.tracer, spamThreshold: ctx.settings.spamThreshold }),
+    verdictStage({
+      node: ctx.node,
+      tracer: ctx.tracer,
+      spamThreshold: ctx.settings.spamThreshold,
+      settings: ctx.settings.verdict,
+      resolver: ctx.resolver,
+    }),
     submissionHeadersStage(ctx.hostname),
     receivedHeaderStage(ctx.hostname),
   ];

@@ -2,6 +2,7 @@ import type { WorldSettings } from '../api/world-spec.js';
 import type { Clock } from '../core/clock.js';
 import type { Tracer } from '../core/tracer.js';
 import type { DirectoryClient } from '../directory/client.js';
+import type { LabResolver } from '../dns/resolver.js';
 import type { QueueStore } from '../queue/queue-store.js';
 import type { QueuedMessage } from '../queue/types.js';
 import type { SiteDomains } from './address.js';
@@ -17,6 +18,8 @@ export interface MtaContext {
   clock: Clock;
   queue: QueueStore;
   directory: DirectoryClient;
+  /** The lab's DNS: SPF, DKIM and DMARC checks of inbound mail, reverse lookups. */
+  resolver: LabResolver;
   /** Hand a freshly committed message to the delivery scheduler. */
   deliverNow(message: QueuedMessage, raw: Buffer): void;
 }

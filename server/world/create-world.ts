@@ -24,6 +24,7 @@ import { World } from './world.js';
 import { WorldServices } from './services.js';
 import { startDns } from './start-dns.js';
 import { startPeers } from './start-peers.js';
+import { startDkim } from './dkim-keys.js';
 
 export interface WorldOptions {
   /** Where the queue, the stores, the trace, the certificate and the control token live. */
@@ -77,6 +78,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     dn: `uid=mailsrv,ou=Services,${spec.site.baseDn}`,
     password: randomBytes(18).toString('base64url'),
   };
+  let directoryThread: HostThread | undefined;
   const ldapPort = await services.listen(directoryHost, 'ldap', async (port) => {
     const init: DirectoryThreadInit = {
       options: { spec, node: directoryHost.name, serviceCredentials: service },
@@ -88,6 +90,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
       init,
     );
     lifecycle.add('directory server', () => thread.close());
+    directoryThread = thread;
     return started as number;
   });
   const directoryFor = (callerNode: string) =>
@@ -128,6 +131,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     services,
     lifecycle,
     stores,
+    signerFor: await startDkim({ spec, dataDir: options.dataDir, zones: dns.zones, tracer }),
   });
   const lookupPort = (host: string, protocol: ServiceProtocol) => services.port(host, protocol);
   const mta = await startMta({
@@ -162,6 +166,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     faults,
     peers,
     zones: dns.zones,
+    directoryThread,
     mta,
     lifecycle,
   });

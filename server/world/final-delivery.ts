@@ -33,13 +33,14 @@ export interface FinalReply {
 /**
  * The last hop of every message: into the mailbox. Adds Return-Path, Delivered-To
  * and the last Received field (RFC 5321 §4.4), and files mail the lab's verdict step
- * tagged as spam into Junk, as a Sieve rule would. One reply per recipient.
+ * sent to Junk (X-Mailscope-Verdict: junk) there, as a Sieve rule would. One reply per recipient.
  */
 export function deliverFinal(ctx: FinalDeliveryContext, delivery: FinalDelivery): Promise<FinalReply[]> {
   const { queueId, sender } = delivery;
-  // The first X-Spam-Status is the lab's own (the verdict stage puts it above the
-  // sender's headers), so a sender cannot steer mail into or out of Junk.
-  const folder = headerValue(headerBlock(delivery.raw), 'X-Spam-Status')?.startsWith('Yes') ? 'Junk' : 'INBOX';
+  // The first X-Mailscope-Verdict is the lab's own (the verdict stage puts it above
+  // the sender's headers), so a sender cannot steer mail into or out of Junk.
+  const verdict = headerValue(headerBlock(delivery.raw), 'X-Mailscope-Verdict')?.trim().toLowerCase();
+  const folder = verdict === 'junk' ? 'Junk' : 'INBOX';
   return Promise.all(
     delivery.recipients.map(async (address): Promise<FinalReply> => {
       const finalRaw = prependHeaders(delivery.raw, [

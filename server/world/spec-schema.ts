@@ -33,7 +33,7 @@ const userSchema = z.object({
   mailHost: hostName,
   deliveryOptions: z.array(z.enum(['mailbox', 'forward'])).optional(),
   forwardingAddresses: z.array(address).optional(),
-  status: z.enum(['active', 'inactive']).optional(),
+  status: z.enum(['active', 'inactive', 'disabled', 'removed', 'deleted', 'hold', 'overquota']).optional(),
 });
 
 const groupSchema = z.object({ cn: z.string().min(1), mail: address, members: z.array(address) });

@@ -1,3 +1,4 @@
+import { mayAccessMailbox } from '../directory/mail-user-status.js';
 import type { HostSpec, ServiceProtocol, WorldSettings } from '../api/world-spec.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { WorldServices } from './services.js';
@@ -29,7 +30,7 @@ export async function startMmp(host: HostSpec, opts: StartMmpOptions): Promise<v
   const internal = internalBindAddress(opts.settings.bindAddress);
   const authenticate = async (login: string, password: string, remoteAddress: string) => {
     const user = await opts.directory.authenticate(login, password, 'MMP login');
-    if (!user || user.status === 'inactive') return undefined;
+    if (!user || !mayAccessMailbox(user.status)) return undefined;
     // The lab's "password = user name" accounts are for this machine only (as for SMTP AUTH).
     if (password === user.uid && !isLoopback(remoteAddress)) return undefined;
     return { mail: user.mail, mailHost: user.mailHost };

@@ -1,3 +1,4 @@
+import { mayAccessMailbox } from '../directory/mail-user-status.js';
 import type { HostSpec, ServiceProtocol, WorldSettings, WorldSpec } from '../api/world-spec.js';
 import type { Clock } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
@@ -91,12 +92,13 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
     clock,
     queue,
     directory,
+    resolver: opts.resolver,
     deliverNow: (message, raw) => scheduler.deliverNow(message, raw),
   };
   const authenticate = async (login: string, password: string, remoteAddress: string) => {
     const user = await directory.authenticate(login, password, 'SMTP AUTH');
     // A disabled account may not send, even with the right password.
-    if (!user || user.status === 'inactive') return undefined;
+    if (!user || !mayAccessMailbox(user.status)) return undefined;
     // The lab's "password = user name" accounts are for this machine only: with --bind
     // on a LAN they must not let anybody relay through the lab.
     if (password === user.uid && !isLoopback(remoteAddress)) return undefined;

@@ -10,6 +10,8 @@ import type { LabResolver } from '../dns/resolver.js';
 import { domainOf } from '../mta/address.js';
 import { MessageStore } from '../store/message-store.js';
 import type { FinalDeliveryContext } from './final-delivery.js';
+import type { SignerFor, SignFunction } from './dkim-keys.js';
+import { headerBlock, headerValue } from '../mta/headers.js';
 import { PeerMta } from './peer/peer-mta.js';
 import type { WorldServices } from './services.js';
 import type { StoreHost } from './store-host.js';
@@ -28,7 +30,7 @@ export interface StartPeersOptions {
   /** Store hosts already started (the LAN server keeps its mailboxes in one). */
   stores: Map<string, StoreHost>;
   /** A DKIM signer for a domain, when the world signs for it. */
-  signerFor?: (domain: string) => ((raw: Buffer, queueId: string) => Promise<Buffer>) | undefined;
+  signerFor?: SignerFor;
 }
 
 export interface Peers {
@@ -82,7 +84,7 @@ export async function startPeers(opts: StartPeersOptions): Promise<Peers> {
         localDomains: [],
         storeFor: () => undefined,
         relaysForLoopback: true,
-        sign: signSiteMail(opts, siteDomains),
+        sign: signSiteMail(opts, siteDomains, host.name),
       });
     } else if (host.role === 'internet-mta') {
       const domains = mxDomainsOf(spec, host);
@@ -92,7 +94,7 @@ export async function startPeers(opts: StartPeersOptions): Promise<Peers> {
         localDomains: domains,
         storeFor: (address) => internetStores.get(domainOf(address)),
         relaysForLoopback: false,
-        sign: domains.length > 0 ? opts.signerFor?.(domains[0]!) : undefined,
+        sign: domains.length > 0 ? opts.signerFor?.(domains[0]!, host.name) : undefined,
       });
     }
     if (!peer) continue;
@@ -138,12 +140,13 @@ function openInternetStores(opts: StartPeersOptions): Map<string, FinalDeliveryC
 }
 
 /** The smarthost signs what it sends for the site's domains (by the header From's domain). */
-function signSiteMail(opts: StartPeersOptions, siteDomains: string[]) {
+function signSiteMail(opts: StartPeersOptions, siteDomains: string[], node: string): SignFunction | undefined {
   if (!opts.signerFor) return undefined;
-  const signers = new Map(siteDomains.map((d) => [d, opts.signerFor!(d)]));
-  return async (raw: Buffer, queueId: string): Promise<Buffer> => {
-    const from = /^From:[^\r\n]*@([A-Za-z0-9.-]+)/im.exec(raw.subarray(0, 64 * 1024).toString('latin1'))?.[1];
-    const sign = from ? signers.get(from.toLowerCase()) : undefined;
+  const signers = new Map(siteDomains.map((d) => [d, opts.signerFor!(d, node)]));
+  return async (raw, queueId) => {
+    const from = headerValue(headerBlock(raw), 'From') ?? '';
+    const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim())?.[1]?.toLowerCase();
+    const sign = domain ? signers.get(domain) : undefined;
     return sign ? sign(raw, queueId) : raw;
   };
 }

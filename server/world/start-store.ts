@@ -1,3 +1,4 @@
+import { mayAccessMailbox } from '../directory/mail-user-status.js';
 import { join } from 'node:path';
 import type { HostSpec, WorldSettings, WorldSpec } from '../api/world-spec.js';
 import type { WorldServices } from './services.js';
@@ -48,7 +49,7 @@ export async function startStoreHost(host: HostSpec, opts: StartStoreOptions): P
   // Only the store that holds the mailbox answers for it.
   const authenticateHere = (purpose: string) => async (login: string, password: string) => {
     const user = await opts.directory.authenticate(login, password, purpose);
-    if (!user || user.status === 'inactive' || user.mailHost.toLowerCase() !== host.name.toLowerCase()) {
+    if (!user || !mayAccessMailbox(user.status) || user.mailHost.toLowerCase() !== host.name.toLowerCase()) {
       return undefined;
     }
     return user.mail;

@@ -9,6 +9,8 @@ import type { MtaParts } from './start-mta.js';
 import type { StoreHost } from './store-host.js';
 import type { Fault, FaultSwitches } from '../core/faults.js';
 import type { ZoneTable } from '../dns/zones.js';
+import type { HostThread } from '../core/host-thread.js';
+import { setUserStatus } from '../directory/status-control.js';
 import { domainOf } from '../mta/address.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { WorldServices } from './services.js';
@@ -30,6 +32,8 @@ export interface WorldParts {
   peers: Peers;
   /** The DNS zones being served; undefined in a world without a DNS host. */
   zones?: ZoneTable;
+  /** The directory host's thread: a `user` fault changes mailUserStatus there. */
+  directoryThread?: HostThread;
   mta: MtaParts;
   lifecycle: Lifecycle;
 }
@@ -87,6 +91,7 @@ export class World {
 
   private async switchFault(change: { fault: Fault; active: boolean }): Promise<void> {
     const { fault, active } = change;
+    if (fault.kind === 'user') return this.switchUserStatus(fault, active);
     if (fault.kind !== 'down') return;
     const changed = await this.parts.services.switchboard.setDown(fault.target, active).catch((err: unknown) => {
       console.error(`fault ${fault.id}: could not switch ${fault.target}:`, err);
@@ -164,6 +169,33 @@ export class World {
         traceId: message.traceId,
         data: { queueId, outcome },
       });
+  }
+
+  private async switchUserStatus(fault: Extract<Fault, { kind: 'user' }>, active: boolean): Promise<void> {
+    const thread = this.parts.directoryThread;
+    if (!thread) return;
+    // Cleared while another switch on the same user is still on: that one's status stays.
+    const other = this.faults.list().find((f) => f.kind === 'user' && f.target === fault.target);
+    const status = active ? fault.status : other?.kind === 'user' ? other.status : undefined;
+    try {
+      const change = await setUserStatus(thread, fault.target, status);
+      const node = this.spec.hosts.find((h) => h.role === 'directory')!.name;
+      this.faults.applied(fault, node, `mailUserStatus of ${change.dn}: ${change.previous} → ${change.status}`);
+      // Mail that waited for this user is tried again now, not at its next retry.
+      if (!active) this.retryWaitingFor(fault.target);
+    } catch (err) {
+      console.error(`fault ${fault.id}:`, err instanceof Error ? err.message : err);
+    }
+  }
+
+  private retryWaitingFor(address: string): void {
+    const lower = address.toLowerCase();
+    for (const message of this.queue.list()) {
+      if (message.recipients.some((r) => r.address.toLowerCase() === lower && r.status === 'pending')) {
+        this.queue.retryNow(message.queueId);
+      }
+    }
+    this.kickDelivery();
   }
 
   /** The store that keeps an address's mailbox: a site user's mailHost, or an Internet domain's. */

@@ -63,6 +63,7 @@ describe('retries on the world clock, bounces and loops', () => {
     assert.equal(smarthost.queue.get(id)?.status, 'held', 'kept on the disk queue, not deleted');
     // The DSN travels back from the smarthost to the site's MX, and into alice's INBOX.
     const stored = await lab.waitFor('mailbox.stored', (e) => e.data.address === 'alice@siroe.example');
+    assert.equal(stored.data.folder, 'INBOX', 'the bounce passes SPF (HELO) and DMARC at the site MX');
     const store = lab.world.storeFor('alice@siroe.example')!;
     const bounce = store.getMessage('alice@siroe.example', 'INBOX', stored.data.uid)!.raw.toString();
     assert.match(bounce, /^Return-Path: <>/m, 'a bounce comes from the null sender');

@@ -274,21 +274,23 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
     assert.equal(lab.world.queue.get(queueId)?.status, 'done');
   });
 
-  test('a virus is refused before acceptance; spam is accepted and filed in Junk', async () => {
+  test('a virus is quarantined (held on the queue); spam is accepted and filed in Junk', async () => {
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port: inboundPort,
       secure: false,
       ignoreTLS: true,
     });
-    await assert.rejects(
-      transport.sendMail({
-        from: 'erin@example.com',
-        to: 'bob@siroe.example',
-        text: 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*',
-      }),
-      (err: { responseCode?: number }) => err.responseCode === 554,
-    );
+    const infected = await transport.sendMail({
+      from: 'erin@example.com',
+      to: 'bob@siroe.example',
+      text: 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*',
+    });
+    const infectedId = queueIdOf(infected.response);
+    const held = await lab.waitFor('message.held', (e) => e.data.queueId === infectedId);
+    assert.match(held.data.reason, /EICAR/i);
+    assert.equal(lab.world.queue.get(infectedId)?.status, 'held');
+    assert.ok(!lab.events(infectedId).some((e) => e.kind === 'delivery.attempted'), 'never delivered');
     const info = await transport.sendMail({
       from: 'erin@example.com',
       to: 'carol@siroe.example',
@@ -306,7 +308,7 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
       from: 'erin@example.com',
       to: 'carol@siroe.example',
       subject: 'Forged verdict',
-      headers: { 'X-Spam-Status': 'Yes, score=99', 'X-Spam-Flag': 'YES' },
+      headers: { 'X-Spam-Status': 'Yes, score=99', 'X-Spam-Flag': 'YES', 'X-Mailscope-Verdict': 'junk' },
       text: 'hello',
     });
     const forgedId = queueIdOf(forged.response);

@@ -25,7 +25,7 @@ const faultSchema = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('dns'), target, rcode: z.enum(['NXDOMAIN', 'SERVFAIL']) }).strict(),
   z
-    .object({ kind: z.literal('user'), target, status: z.enum(['inactive', 'disabled', 'hold', 'overquota']) })
+    .object({ kind: z.literal('user'), target, status: z.enum(['inactive', 'disabled', 'removed', 'hold', 'overquota']) })
     .strict(),
 ]);
 
