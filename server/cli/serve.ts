@@ -16,6 +16,43 @@ export const serveUsage = `mailscope serve [--data-dir DIR] [--world FILE] [--bi
  * closed). Returns when the world has stopped.
  */
 export async function serve(argv: string[], out: (line: string) => void = console.log): Promise<void> {
+  const lab = await openLab(argv);
+  printServices(lab.world, out);
+  out(`data  ${lab.dataDir}`);
+  out(`ready ${lab.world.controlUrl}`);
+
+  await new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      out(`${signal}: stopping`);
+      lab
+        .close()
+        .catch((err: unknown) => console.error(err))
+        .finally(() => {
+          out('stopped');
+          done();
+        });
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+export interface OpenLab {
+  world: World;
+  dataDir: string;
+  /** Stops the world and removes control.json. */
+  close(): Promise<void>;
+}
+
+/**
+ * The world of `serve` and of the desktop window alike: options parsed, the UI built
+ * if needed, the world started, and `<data-dir>/control.json` written for `qm`.
+ */
+export async function openLab(argv: string[]): Promise<OpenLab> {
   const { options } = parseOptions(argv, ['data-dir', 'world', 'bind', 'clock']);
   const dataDir = resolve(options['data-dir'] ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true });
@@ -30,29 +67,17 @@ export async function serve(argv: string[], out: (line: string) => void = consol
   });
   const controlFile = join(dataDir, 'control.json');
   writeFileSync(controlFile, JSON.stringify({ url: world.controlUrl, pid: process.pid }) + '\n', { mode: 0o600 });
-  printServices(world, out);
-  out(`data  ${dataDir}`);
-  out(`ready ${world.controlUrl}`);
-
-  await new Promise<void>((done) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      out(`${signal}: stopping`);
-      world
-        .stop()
-        .catch((err: unknown) => console.error(err))
-        .finally(() => {
-          rmSync(controlFile, { force: true });
-          out('stopped');
-          done();
-        });
-    };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
+  return {
+    world,
+    dataDir,
+    close: async () => {
+      try {
+        await world.stop();
+      } finally {
+        rmSync(controlFile, { force: true });
+      }
+    },
+  };
 }
 
 export function printServices(world: World, out: (line: string) => void): void {
