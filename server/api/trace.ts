@@ -43,8 +43,28 @@ export interface TracePayloads {
     dns: string[];
     durationMs: number;
   };
-  'message.accepted': { sessionId: string; queueId: string; sender: string; recipients: string[]; sizeBytes: number };
-  'message.queued': { queueId: string; sender: string; recipients: string[]; sizeBytes: number; source: string };
+  'message.accepted': {
+    sessionId: string;
+    queueId: string;
+    sender: string;
+    recipients: string[];
+    sizeBytes: number;
+    /** The Subject field, decoded, for the diagram's tooltips and lists. */
+    subject?: string;
+    /**
+     * MAIL FROM's ENVID (RFC 3461). Between the lab's own MTAs it is the queue id at the
+     * previous hop, so a message can be followed from MTA to MTA.
+     */
+    envId?: string;
+  };
+  'message.queued': {
+    queueId: string;
+    sender: string;
+    recipients: string[];
+    sizeBytes: number;
+    source: string;
+    subject?: string;
+  };
   'verdict.given': {
     queueId: string;
     spam: 'clean' | 'spam';

@@ -3,7 +3,7 @@ import { MailError } from '../core/mail-error.js';
 import type { Tracer } from '../core/tracer.js';
 import type { QueueStore } from '../queue/queue-store.js';
 import type { QueuedMessage } from '../queue/types.js';
-import { prependHeaders } from './headers.js';
+import { decodedSubject, prependHeaders } from './headers.js';
 import type { SmtpSession } from './smtp/types.js';
 import type { IncomingMessage, MessageStage } from './stages/types.js';
 
@@ -70,15 +70,24 @@ export async function acceptMessage(
     throw MailError.from(err, 'queue');
   }
   const common = { node: ctx.node, traceId: queueId, spanId: queueId };
+  const subject = decodedSubject(finalRaw);
   ctx.tracer.emit({
     kind: 'message.accepted',
     ...common,
-    data: { sessionId: session.id, queueId, sender, recipients, sizeBytes: finalRaw.length },
+    data: {
+      sessionId: session.id,
+      queueId,
+      sender,
+      recipients,
+      sizeBytes: finalRaw.length,
+      subject,
+      envId: typeof envId === 'string' ? envId : undefined,
+    },
   });
   ctx.tracer.emit({
     kind: 'message.queued',
     ...common,
-    data: { queueId, sender, recipients, sizeBytes: finalRaw.length, source: opts.source },
+    data: { queueId, sender, recipients, sizeBytes: finalRaw.length, source: opts.source, subject },
   });
   if (message.hold) {
     ctx.tracer.emit({ kind: 'message.held', ...common, data: { queueId, reason: message.hold.reason } });

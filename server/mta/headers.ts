@@ -1,3 +1,4 @@
+import libmime from 'libmime';
 /**
  * Just enough header handling for the MTA's stages: find the header block, ask
  * whether a field is present, prepend fields. The body is never touched or copied
@@ -38,4 +39,15 @@ export function rfc5322Date(ms: number): string {
     `${days[d.getUTCDay()]}, ${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
   );
+}
+
+/** The Subject field, with RFC 2047 encoded words decoded; undefined when there is none. */
+export function decodedSubject(raw: Buffer): string | undefined {
+  const value = headerValue(headerBlock(raw), 'Subject');
+  if (value === undefined) return undefined;
+  try {
+    return libmime.decodeWords(value.replace(/\r?\n[ \t]+/g, ' ')).slice(0, 200);
+  } catch {
+    return value.slice(0, 200);
+  }
 }

@@ -21,8 +21,9 @@ export function createControlFacade(world: World): ControlFacade {
     subscribeTrace: (listener) => world.tracer.subscribe(listener),
     queue: (host) => queueOf(world, host).list(),
     queueMessage(queueId) {
-      const message = world.queue.get(queueId);
-      return message ? { message, history: world.queue.history(queueId) } : undefined;
+      const queue = world.mtaHolding(queueId)?.queue;
+      const message = queue?.get(queueId);
+      return queue && message ? { message, history: queue.history(queueId) } : undefined;
     },
     queueAction: (queueId, action) => queueAction(world, queueId, action),
     mailbox(address, folder) {
@@ -96,40 +97,42 @@ function sameFolder(a: string, b: string): boolean {
 }
 
 async function queueAction(world: World, queueId: string, action: QueueAction): Promise<QueuedMessage | undefined> {
-  const message = world.queue.get(queueId);
-  if (!message) return undefined;
+  const mta = world.mtaHolding(queueId);
+  const message = mta?.queue.get(queueId);
+  if (!mta || !message) return undefined;
+  const { queue, node } = mta;
   switch (action) {
     case 'hold':
       if (message.status !== 'queued')
         throw new ControlRequestError(409, `${queueId} is ${message.status}, not queued`);
-      world.queue.hold(queueId, 'held by operator');
+      queue.hold(queueId, 'held by operator');
       world.tracer.emit({
         kind: 'message.held',
-        node: mtaNode(world),
+        node,
         traceId: message.traceId,
         data: { queueId, reason: 'held by operator' },
       });
       break;
     case 'release':
       if (message.status !== 'held') throw new ControlRequestError(409, `${queueId} is not held`);
-      world.queue.release(queueId);
+      queue.release(queueId);
       world.tracer.emit({
         kind: 'message.released',
-        node: mtaNode(world),
+        node,
         traceId: message.traceId,
         data: { queueId },
       });
       break;
     case 'retry':
       if (message.status === 'done') throw new ControlRequestError(409, `${queueId} is done`);
-      world.queue.retryNow(queueId);
+      queue.retryNow(queueId);
       break;
     case 'delete':
       if (message.status === 'done') throw new ControlRequestError(409, `${queueId} is done`);
-      world.queue.delete(queueId);
+      queue.delete(queueId);
       world.tracer.emit({
         kind: 'message.dequeued',
-        node: mtaNode(world),
+        node,
         traceId: message.traceId,
         data: { queueId, outcome: 'deleted' },
       });
@@ -140,7 +143,7 @@ async function queueAction(world: World, queueId: string, action: QueueAction): 
       break;
   }
   world.kickDelivery();
-  return world.queue.get(queueId);
+  return queue.get(queueId);
 }
 
 function setClock(world: World, request: ClockRequest): { mode: string; now: number } {

@@ -6,6 +6,8 @@ import type { TraceLog } from '../core/trace-log.js';
 import type { WorldTracer } from '../core/tracer.js';
 import type { QueueStore } from '../queue/queue-store.js';
 import type { MtaParts } from './start-mta.js';
+import type { DeliveryScheduler } from '../mta/delivery/scheduler.js';
+import type { Bouncer } from '../mta/dsn/bouncer.js';
 import type { StoreHost } from './store-host.js';
 import type { Fault, FaultSwitches } from '../core/faults.js';
 import type { ZoneTable } from '../dns/zones.js';
@@ -18,6 +20,14 @@ import type { Peers } from './start-peers.js';
 import type { ServiceBinding } from './services.js';
 
 export type { ServiceBinding } from './services.js';
+
+/** An MTA host of the world as the operator sees it: its queue and the parts that work it. */
+export interface MtaHandle {
+  node: string;
+  queue: QueueStore;
+  scheduler: DeliveryScheduler;
+  bouncer: Bouncer;
+}
 
 export interface WorldParts {
   spec: WorldSpec;
@@ -121,9 +131,29 @@ export class World {
     return this.parts.traceLog.since(afterSeq, limit);
   }
 
-  /** Wake the delivery scheduler (after an operator action, a clock change). */
+  /** Wake every delivery scheduler (after an operator action, a clock change). */
   kickDelivery(): void {
-    this.parts.mta.scheduler.kick();
+    for (const mta of this.mtaHosts()) mta.scheduler.kick();
+  }
+
+  /** Every MTA host with a queue: the site MTA first, then the LAN server, the smarthost, the Internet MTAs. */
+  mtaHosts(): MtaHandle[] {
+    const site = this.spec.hosts.find((h) => h.role === 'mta')!.name;
+    const { scheduler, bouncer } = this.parts.mta;
+    return [
+      { node: site, queue: this.queue, scheduler, bouncer },
+      ...[...this.peers.mtas.values()].map((p) => ({
+        node: p.name,
+        queue: p.queue,
+        scheduler: p.scheduler,
+        bouncer: p.bouncer,
+      })),
+    ];
+  }
+
+  /** The MTA whose queue holds this message. */
+  mtaHolding(queueId: string): MtaHandle | undefined {
+    return this.mtaHosts().find((m) => m.queue.get(queueId) !== undefined);
   }
 
   /**
@@ -133,13 +163,15 @@ export class World {
   async returnToSender(queueId: string, reason: string): Promise<void> {
     // Claims ride on the group commit: settle them, so a recipient being delivered
     // right now shows as active and is left alone.
-    await this.queue.settled();
-    const message = this.queue.get(queueId);
-    const raw = this.queue.raw(queueId);
+    const mta = this.mtaHolding(queueId);
+    if (!mta) return;
+    const { queue, bouncer, node } = mta;
+    await queue.settled();
+    const message = queue.get(queueId);
+    const raw = queue.raw(queueId);
     if (!message || !raw) return;
     const waiting = message.recipients.filter((r) => r.status === 'pending');
     const text = `5.0.0 ${reason}`;
-    const { bouncer, context } = this.parts.mta;
     const bounce = await bouncer.enqueue(
       message,
       raw,
@@ -152,20 +184,20 @@ export class World {
       })),
     );
     for (const r of waiting) {
-      await this.queue.markFailed(r.recipientId, { channel: 'operator', code: 550, text });
+      await queue.markFailed(r.recipientId, { channel: 'operator', code: 550, text });
       this.tracer.emit({
         kind: 'delivery.failed',
-        node: context.node,
+        node,
         traceId: message.traceId,
         data: { queueId, recipient: r.address, channel: 'operator', code: 550, text },
       });
     }
     if (bounce) await bouncer.announce(message, bounce);
-    const outcome = this.queue.get(queueId)?.status === 'done' ? 'returned' : undefined;
+    const outcome = queue.get(queueId)?.status === 'done' ? 'returned' : undefined;
     if (outcome)
       this.tracer.emit({
         kind: 'message.dequeued',
-        node: context.node,
+        node,
         traceId: message.traceId,
         data: { queueId, outcome },
       });

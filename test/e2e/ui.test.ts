@@ -84,5 +84,27 @@ test('the UI draws every host of the world and a message to bob moving through i
     1,
   );
   await page.screenshot({ path: join(artifacts, 'ui-follow.png') });
+
+  // Pause stops every edge's animation timeline; play resumes it.
+  const edgeTimelines = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('.react-flow__edge')].map((g) =>
+        (g.closest('svg') as SVGSVGElement).animationsPaused(),
+      ),
+    );
+  await page.getByTestId('pause').click();
+  assert.ok((await edgeTimelines()).every((paused) => paused));
+  await page.getByTestId('pause').click();
+  assert.ok((await edgeTimelines()).every((paused) => !paused));
+
+  // A dragged node keeps its place, saved per world.
+  const mta = page.locator('.react-flow__node[data-id="mta.siroe.example"]');
+  const box = (await mta.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 40, box.y + 90, { steps: 5 });
+  await page.mouse.up();
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('mailscope.layout.siroe.example') ?? '{}'));
+  assert.ok(saved['mta.siroe.example'], 'the dragged position is saved');
   assert.deepEqual(pageErrors, []);
 });

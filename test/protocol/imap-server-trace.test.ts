@@ -51,8 +51,11 @@ test('imap.command: every command but the per-message ones; those sampled 1st, 1
 test('mailbox.fetched: one per FETCH that sent message data, after the reply; drawn to a trusted proxy', async (t) => {
   const store = await seeded(t);
   const { port, tracer } = await startImap(t, store);
-  const client = await ImapClient.loggedIn(port);
+  const { client } = await ImapClient.greeted(port);
   await client.ok('ID ("x-proxy-node" "mmp.siroe.example" "x-session-ext-id" "mmp-imap-7")');
+  await client.ok('LOGIN bob bob');
+  // After login the proxy relays its client's commands: a client cannot rename the proxy.
+  await client.ok('ID ("x-proxy-node" "spoofed.example")');
   await client.ok('SELECT INBOX');
   await client.ok('UID FETCH 1:* (UID FLAGS RFC822.SIZE)');
   assert.equal(tracer.ofKind('mailbox.fetched').length, 0, 'flags and sizes are not message data');
@@ -79,8 +82,9 @@ test('mailbox.fetched: one per FETCH that sent message data, after the reply; dr
 
 test('an ID x-proxy-node from an untrusted peer is ignored', async (t) => {
   const { port, tracer } = await startImap(t, await seeded(t), { trustProxyId: () => false });
-  const client = await ImapClient.loggedIn(port);
+  const { client } = await ImapClient.greeted(port);
   await client.ok('ID ("x-proxy-node" "evil.example")');
+  await client.ok('LOGIN bob bob');
   await client.ok('SELECT INBOX');
   await client.ok('FETCH 1 (BODY.PEEK[TEXT])');
   const [event] = tracer.ofKind('mailbox.fetched');

@@ -292,4 +292,27 @@ describe('the UI fold', () => {
     assert.ok(oneBatchMs < 1000, `one batch took ${oneBatchMs.toFixed(0)} ms`);
     assert.ok(manyBatchesMs < 3000, `200 batches took ${manyBatchesMs.toFixed(0)} ms`);
   });
+
+  test('a message relayed MTA to MTA is linked by its ENVID, so it can be followed across them', () => {
+    const t = new TraceBuilder();
+    const envelope = { sender: 'alice@siroe.example', recipients: ['erin@example.com'], sizeBytes: 300 };
+    const events = [
+      t.event(
+        'message.accepted',
+        { sessionId: 's1', queueId: 'msg_site', subject: 'Hello', ...envelope },
+        {
+          traceId: 'msg_site',
+        },
+      ),
+      t.event(
+        'message.accepted',
+        { sessionId: 's2', queueId: 'msg_relay', envId: 'msg_site', ...envelope },
+        { node: SMARTHOST, traceId: 'msg_relay' },
+      ),
+    ];
+    const state = foldEvents(emptyFoldState(), events, history);
+    assert.equal(state.messages.get('msg_relay')!.relayedFrom, 'msg_site');
+    assert.deepEqual(state.messages.get('msg_site')!.relayedTo, ['msg_relay']);
+    assert.equal(state.messages.get('msg_relay')!.subject, 'Hello', 'the subject carries over the hop');
+  });
 });

@@ -9,6 +9,8 @@ export interface DeliveryJob {
   raw: Buffer;
   host: string;
   recipients: QueuedRecipient[];
+  /** The sender's ENVID (RFC 3461), relayed unchanged to the next hop when it speaks DSN. */
+  envId?: string;
   /**
    * Called by a channel that reports hops (`reportsHops`) each time it opens (or
    * reuses) a connection to one concrete host: every MX tried shows in the trace.

@@ -210,6 +210,7 @@ export class MessageDelivery {
       raw,
       host: route.host,
       recipients,
+      envId: message.envId,
       onHop,
     });
     await Promise.all(outcomes.map((o) => this.record(message, recipients, o, route, spanId)));

@@ -1,7 +1,7 @@
 import { MailError } from '../../core/mail-error.js';
 import type { Tracer } from '../../core/tracer.js';
 import type { LabResolver } from '../../dns/resolver.js';
-import { SmtpClient, type SendResult } from '../smtp/client.js';
+import { SmtpClient, type ClientEnvelope, type SendResult } from '../smtp/client.js';
 import type { DeliveryChannel, DeliveryHop, DeliveryJob, RecipientOutcome } from './channel.js';
 import { sameOutcome } from './channel.js';
 import { addressesOf, noAddressStop, planMx, type LookupTrace, type MxCandidate, type MxPlan } from './mx-plan.js';
@@ -129,10 +129,7 @@ export class SmtpChannel implements DeliveryChannel {
   private async transact(client: SmtpClient, job: DeliveryJob, hop: DeliveryHop): Promise<RecipientOutcome[]> {
     let result: SendResult;
     try {
-      result = await client.send(
-        { from: job.sender, to: job.recipients.map((r) => ({ address: r.address })) },
-        job.raw,
-      );
+      result = await client.send(dsnEnvelope(client, job), job.raw);
     } catch (err) {
       // Lost mid-transaction (dropped, timed out): the host may hold the message
       // already, so no other MX is tried now; the queue retries later.
@@ -177,4 +174,19 @@ function connectFailure(err: unknown): string {
     return `said: ${error.code} ${error.enhanced} ${text}`;
   }
   return text;
+}
+
+/**
+ * RFC 3461 §4: a relay passes the DSN parameters on when the next hop speaks DSN.
+ * Without a sender's ENVID the lab sends its own queue id, so the next MTA of the
+ * world can name the hop the message came from (message.accepted's envId).
+ */
+function dsnEnvelope(client: SmtpClient, job: DeliveryJob): ClientEnvelope {
+  const to = job.recipients.map((r) => ({ address: r.address }));
+  if (!client.extensions.has('DSN')) return { from: job.sender, to };
+  return {
+    from: job.sender,
+    fromParams: `ENVID=${job.envId ?? job.queueId}`,
+    to: job.recipients.map((r) => ({ address: r.address, params: r.notify ? `NOTIFY=${r.notify}` : undefined })),
+  };
 }

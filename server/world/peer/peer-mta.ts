@@ -14,7 +14,7 @@ import { domainOf } from '../../mta/address.js';
 import { SmtpChannel } from '../../mta/delivery/smtp-channel.js';
 import { DeliveryScheduler } from '../../mta/delivery/scheduler.js';
 import { Bouncer } from '../../mta/dsn/bouncer.js';
-import { prependHeaders, rfc5322Date } from '../../mta/headers.js';
+import { decodedSubject, prependHeaders, rfc5322Date } from '../../mta/headers.js';
 import { SmtpServer } from '../../mta/smtp/server.js';
 import type { SmtpHooks, SmtpSession } from '../../mta/smtp/types.js';
 import { receivedHeaderStage } from '../../mta/stages/received-header.js';
@@ -61,6 +61,7 @@ export class PeerMta {
   readonly name: string;
   readonly queue: QueueStore;
   readonly scheduler: DeliveryScheduler;
+  readonly bouncer: Bouncer;
   readonly server: SmtpServer;
   readonly role: HostSpec['role'];
   readonly localDomains: Set<string>;
@@ -101,7 +102,14 @@ export class PeerMta {
     lifecycle.add(`${host.name} channels`, async () => {
       await Promise.all(Object.values(channels).map((c) => c.close()));
     });
-    const bouncer = new Bouncer({ queue: this.queue, tracer, clock, reportingMta: host.name, kick: () => this.scheduler.kick() });
+    const bouncer = new Bouncer({
+      queue: this.queue,
+      tracer,
+      clock,
+      reportingMta: host.name,
+      kick: () => this.scheduler.kick(),
+    });
+    this.bouncer = bouncer;
     this.scheduler = new DeliveryScheduler({
       node: host.name,
       bouncer,
@@ -165,7 +173,14 @@ export class PeerMta {
     this.opts.tracer.emit({
       kind: 'message.queued',
       ...common,
-      data: { queueId, sender: input.sender, recipients: input.recipients, sizeBytes: raw.length, source: 'local' },
+      data: {
+        queueId,
+        sender: input.sender,
+        recipients: input.recipients,
+        sizeBytes: raw.length,
+        source: 'local',
+        subject: decodedSubject(raw),
+      },
     });
     this.scheduler.deliverNow(queued, raw);
     return queueId;

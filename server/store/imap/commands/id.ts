@@ -3,8 +3,12 @@ import { parseIdParams, proxyNodeOf } from '../proxy-id.js';
 import { ImapSyntaxError } from '../syntax/types.js';
 import { ANY, type CommandContext, type CommandHandler } from './types.js';
 
-/** May this peer say, with ID, which proxy it is? Only one we trust (loopback by default). */
+/**
+ * May this peer say, with ID, which proxy it is? Only one we trust (loopback by
+ * default), and only before login: after it, the proxy relays its client's own ID.
+ */
 function trustedProxy(ctx: CommandContext): boolean {
+  if (ctx.state !== 'not-authenticated') return false;
   return ctx.options.trustProxyId?.(ctx.remoteAddress) ?? isLoopback(ctx.remoteAddress);
 }
 
