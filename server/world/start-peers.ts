@@ -84,7 +84,7 @@ export async function startPeers(opts: StartPeersOptions): Promise<Peers> {
         localDomains: [],
         storeFor: () => undefined,
         relaysForLoopback: true,
-        sign: signSiteMail(opts, siteDomains, host.name),
+        sign: signMailFrom(opts, siteDomains, host.name),
       });
     } else if (host.role === 'internet-mta') {
       const domains = mxDomainsOf(spec, host);
@@ -94,7 +94,7 @@ export async function startPeers(opts: StartPeersOptions): Promise<Peers> {
         localDomains: domains,
         storeFor: (address) => internetStores.get(domainOf(address)),
         relaysForLoopback: false,
-        sign: domains.length > 0 ? opts.signerFor?.(domains[0]!, host.name) : undefined,
+        sign: signMailFrom(opts, domains, host.name),
       });
     }
     if (!peer) continue;
@@ -139,10 +139,14 @@ function openInternetStores(opts: StartPeersOptions): Map<string, FinalDeliveryC
   return stores;
 }
 
-/** The smarthost signs what it sends for the site's domains (by the header From's domain). */
-function signSiteMail(opts: StartPeersOptions, siteDomains: string[], node: string): SignFunction | undefined {
-  if (!opts.signerFor) return undefined;
-  const signers = new Map(siteDomains.map((d) => [d, opts.signerFor!(d, node)]));
+/**
+ * A host signs the mail it sends for its domains, chosen by the header From's domain:
+ * the smarthost for the site's, an Internet MX for its own. Mail it merely receives for
+ * its users (From someone else) is left as it came.
+ */
+function signMailFrom(opts: StartPeersOptions, domains: string[], node: string): SignFunction | undefined {
+  if (!opts.signerFor || domains.length === 0) return undefined;
+  const signers = new Map(domains.map((d) => [d, opts.signerFor!(d, node)]));
   return async (raw, queueId) => {
     const from = headerValue(headerBlock(raw), 'From') ?? '';
     const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim())?.[1]?.toLowerCase();

@@ -182,6 +182,26 @@ describe('outbound paths', { timeout: 60_000 }, () => {
     );
   });
 
+  test('2c. each MTA names the hop it got the message from (message.accepted envId = previous queue id)', async () => {
+    // BUG (server/mta/delivery/smtp-channel.ts dsnEnvelope + RFC 3461 relaying): the lab
+    // sends its queue id as ENVID only when the message has none, and a relay passes an
+    // ENVID on unchanged — so from the second hop on, envId is the FIRST hop's queue id.
+    // mx1's message.accepted names the site MTA's queue, not the smarthost's, and the
+    // renderer's fold (renderer/src/fold/messages.ts) links mx1 straight to the site MTA.
+    const queueId = await submit(lab, 'alice', {
+      from: 'alice@siroe.example',
+      to: 'erin@example.com',
+      subject: 'Hop by hop',
+    });
+    const relayId = await handedTo(lab, queueId, SMARTHOST);
+    const mxId = await handedTo(lab, relayId, MX1);
+    await dequeued(lab, mxId);
+    const accepted = (id: string) => one(lab.events(id), 'message.accepted');
+    assert.equal(accepted(queueId).data.envId, undefined, 'alice sent no ENVID');
+    assert.equal(accepted(relayId).data.envId, queueId, 'the smarthost names the site MTA hop');
+    assert.equal(accepted(mxId).data.envId, relayId, 'mx1 names the smarthost hop');
+  });
+
   test('4. remote 550 at RCPT: the smarthost fails nobody@example.com at once, alice gets a DSN', async () => {
     const queueId = await submit(lab, 'alice', {
       from: 'alice@siroe.example',

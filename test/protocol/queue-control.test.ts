@@ -23,6 +23,10 @@ describe('queue management through the control API', () => {
       });
       return { status: response.status, json: await response.json() };
     };
+    // The smarthost is down: mail for the Internet waits in the site MTA's queue.
+    const fault = await api('POST', '/api/faults', { kind: 'down', target: 'smarthost.siroe.example' });
+    assert.equal(fault.status, 201);
+    assert.match((fault.json as { id: string }).id, /^flt_/);
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port: lab.world.portOf('mta', 'submission'),

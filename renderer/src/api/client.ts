@@ -5,6 +5,12 @@
  */
 import type { TraceEvent } from '../../../server/api/trace.js';
 import type { DirectoryView, MailboxMessageView, WorldView } from '../../../server/api/world-view.js';
+import type {
+  ComposeRequest,
+  ComposeResult,
+  DnsZoneView,
+  MailboxSummaryView,
+} from '../../../server/api/world-view.js';
 import type { DirectoryUser } from '../topology/topology.js';
 
 export class ApiError extends Error {
@@ -18,6 +24,76 @@ export class ApiError extends Error {
 }
 
 export const TRACE_PAGE_LIMIT = 10_000;
+
+/**
+ * A fault switch as POST /api/faults takes it. Mirrors server/core/faults.ts FaultSpec
+ * (that file also holds runtime code the browser must not pull in; a unit test checks
+ * the two agree).
+ */
+export type LabFaultSpec =
+  | { kind: 'down'; target: string }
+  | { kind: 'slow'; target: string; delayMs: number }
+  | {
+      kind: 'reply';
+      target: string;
+      command: 'CONNECT' | 'EHLO' | 'HELO' | 'MAIL' | 'RCPT' | 'DATA' | 'DOT' | 'STARTTLS';
+      code: number;
+      enhanced?: string;
+      text?: string;
+    }
+  | { kind: 'dns'; target: string; rcode: 'NXDOMAIN' | 'SERVFAIL' }
+  | { kind: 'user'; target: string; status: 'inactive' | 'disabled' | 'removed' | 'hold' | 'overquota' };
+
+export type LabFault = LabFaultSpec & { id: string; createdAt: number };
+
+/**
+ * A queued message as GET /api/queue lists it. Mirrors QueuedMessage of
+ * server/queue/types.ts (whose file mentions Node's Buffer, which the browser build does
+ * not know); a unit test checks the server's type is assignable to this one.
+ */
+export interface QueuedMessageView {
+  queueId: string;
+  traceId: string;
+  sender: string;
+  sizeBytes: number;
+  source: string;
+  origin: string;
+  receivedAt: number;
+  status: 'queued' | 'held' | 'done';
+  heldReason?: string;
+  envId?: string;
+  recipients: Array<{
+    queueId: string;
+    recipientId: number;
+    address: string;
+    originalAddress: string;
+    status: 'pending' | 'active' | 'delivered' | 'failed' | 'expanded';
+    attempts: number;
+    nextAttemptAt: number;
+    route?: string;
+    notify?: string;
+    lastCode?: number;
+    lastText?: string;
+    updatedAt: number;
+  }>;
+}
+
+/** A queue log record (cf. mail.log_current): E enqueued, D delivered, Q deferred, R failed, H held, … */
+export interface QueueHistoryView {
+  queueId: string;
+  at: number;
+  action: string;
+  channel: string;
+  sender: string;
+  recipient: string;
+  sizeBytes: number;
+  status: string;
+}
+
+export interface QueueEntryView {
+  message: QueuedMessageView;
+  history: QueueHistoryView[];
+}
 
 export class ApiClient {
   constructor(
@@ -69,6 +145,55 @@ export class ApiClient {
 
   setClock(request: { mode?: string; advanceMs?: number }): Promise<{ mode: string; now: number }> {
     return this.send('POST', '/api/clock', request);
+  }
+
+  /** The queue of the site MTA, or of another MTA host of the world (`?host=`). */
+  queueOf(host?: string): Promise<QueuedMessageView[]> {
+    return this.get(host ? `/api/queue?host=${encodeURIComponent(host)}` : '/api/queue');
+  }
+
+  /** One message of the site MTA's queue with its log records. */
+  queueEntry(queueId: string): Promise<QueueEntryView> {
+    return this.get(`/api/queue/${encodeURIComponent(queueId)}`);
+  }
+
+  dns(): Promise<DnsZoneView[]> {
+    return this.get('/api/dns');
+  }
+
+  mailboxes(): Promise<MailboxSummaryView[]> {
+    return this.get('/api/mailboxes');
+  }
+
+  /** A stored message's bytes (message/rfc822): bytes, not text, so each MIME part keeps its charset. */
+  async mailboxRaw(address: string, folder: string, uid: number): Promise<Uint8Array> {
+    const path = `/api/mailboxes/${encodeURIComponent(address)}/${encodeURIComponent(folder)}/${uid}/raw`;
+    const response = await this.fetchImpl(`${this.origin}${path}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    if (!response.ok) {
+      const parsed = safeJson(await response.text()) as { error?: unknown } | undefined;
+      const message = typeof parsed?.error === 'string' ? parsed.error : `GET ${path}: ${response.status}`;
+      throw new ApiError(response.status, message);
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  faults(): Promise<LabFault[]> {
+    return this.get('/api/faults');
+  }
+
+  addFault(spec: LabFaultSpec): Promise<LabFault> {
+    return this.send('POST', '/api/faults', spec);
+  }
+
+  async removeFault(id: string): Promise<void> {
+    await this.send('DELETE', `/api/faults/${encodeURIComponent(id)}`);
+  }
+
+  /** Sends a message through the world's real servers (submission, or from an Internet host). */
+  compose(request: ComposeRequest): Promise<ComposeResult> {
+    return this.send('POST', '/api/compose', request);
   }
 
   /** The WebSocket address of the live trace, resuming after `sinceSeq`. */

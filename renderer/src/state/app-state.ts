@@ -32,6 +32,16 @@ export interface UiState {
   dock: Record<DockArea, string | undefined>;
   /** Bumped by "reset layout": the diagram drops saved positions. */
   layoutEpoch: number;
+  /** Presenter mode: large type, high contrast (the `p` key). */
+  presenter?: boolean;
+  /** Colour theme; absent = follow the system (remembered in localStorage). */
+  theme?: 'light' | 'dark';
+  /** The keyboard shortcut help is open (the `?` key). */
+  shortcutHelp?: boolean;
+  /** A stored message picked in the Stores panel, for the inspector (with or without its trace). */
+  inspectedStored?: { address: string; folder: string; uid: number };
+  /** A short line about the last keyboard action ("clock +1 min"), shown for a moment. */
+  notice?: { text: string; at: number };
 }
 
 /** The world clock as last reported, to count down to a next attempt between events. */
@@ -94,6 +104,36 @@ export const actions = {
   },
   resetLayout(store: AppStore): void {
     store.set((s) => ({ ...s, ui: { ...s.ui, layoutEpoch: s.ui.layoutEpoch + 1 } }));
+  },
+  setPresenter(store: AppStore, presenter: boolean): void {
+    setUi(store, { presenter });
+  },
+  setTheme(store: AppStore, theme: 'light' | 'dark'): void {
+    setUi(store, { theme });
+  },
+  setShortcutHelp(store: AppStore, shortcutHelp: boolean): void {
+    setUi(store, { shortcutHelp });
+  },
+  /** Open a stored message in the inspector; `traceId` when its trace is known. */
+  inspectStored(store: AppStore, ref: { address: string; folder: string; uid: number }, traceId?: string): void {
+    store.set((s) => ({
+      ...s,
+      ui: { ...s.ui, inspectedStored: ref, selectedTraceId: traceId, dock: { ...s.ui.dock, right: 'inspector' } },
+    }));
+  },
+  /** Inspect a message: follow it and open the inspector. */
+  inspectTrace(store: AppStore, traceId: string): void {
+    store.set((s) => ({
+      ...s,
+      ui: { ...s.ui, selectedTraceId: traceId, inspectedStored: undefined, dock: { ...s.ui.dock, right: 'inspector' } },
+    }));
+  },
+  notify(store: AppStore, text: string): void {
+    setUi(store, { notice: { text, at: Date.now() } });
+  },
+  /** The clock as POST /api/clock reported it (the live clock.changed event follows). */
+  clockReported(store: AppStore, clock: { mode: string; now: number }): void {
+    store.set((s) => ({ ...s, clock: { mode: clock.mode, now: clock.now, receivedAt: Date.now() } }));
   },
 };
 
