@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { takeToken } from './api/token.js';
 import { App, NoToken } from './app/App.js';
 import { bootApp, testHook, type TestHook } from './app/boot.js';
+import { mountKeyboard } from './app/keyboard.js';
 import { PANELS } from './panels/index.js';
 
 declare global {
@@ -25,6 +26,7 @@ if (token === undefined) {
     app.services.store.set((s) => ({ ...s, ui: { ...s.ui, reducedMotion: e.matches } })),
   );
   window.__mailscope = testHook(app);
+  mountKeyboard(window, app.services);
   root.render(
     <StrictMode>
       <App services={app.services} panels={PANELS} />

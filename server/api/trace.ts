@@ -51,11 +51,14 @@ export interface TracePayloads {
     sizeBytes: number;
     /** The Subject field, decoded, for the diagram's tooltips and lists. */
     subject?: string;
-    /**
-     * MAIL FROM's ENVID (RFC 3461). Between the lab's own MTAs it is the queue id at the
-     * previous hop, so a message can be followed from MTA to MTA.
-     */
+    /** MAIL FROM's ENVID (RFC 3461), when the sender gave one. */
     envId?: string;
+    /**
+     * The queue id at the previous MTA of the lab, read from the Received field it wrote
+     * ("by HOST (Mailscope) with ESMTP id msg_…") — how a person traces a message hop by
+     * hop, and how the diagram follows it from MTA to MTA.
+     */
+    upstreamQueueId?: string;
   };
   'message.queued': {
     queueId: string;

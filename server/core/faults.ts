@@ -34,9 +34,7 @@ export class FaultSwitches {
   private readonly faults = new Map<string, Fault>();
   private readonly listeners = new Set<FaultListener>();
 
-  constructor(
-    private readonly opts: { tracer: Tracer; node: string; now: () => number },
-  ) {}
+  constructor(private readonly opts: { tracer: Tracer; node: string; now: () => number }) {}
 
   add(spec: FaultSpec): Fault {
     const fault = { ...spec, target: spec.target.toLowerCase(), id: randomId('flt', 8), createdAt: this.opts.now() };

@@ -3,7 +3,7 @@ import { MailError } from '../core/mail-error.js';
 import type { Tracer } from '../core/tracer.js';
 import type { QueueStore } from '../queue/queue-store.js';
 import type { QueuedMessage } from '../queue/types.js';
-import { decodedSubject, prependHeaders } from './headers.js';
+import { decodedSubject, prependHeaders, upstreamQueueId } from './headers.js';
 import type { SmtpSession } from './smtp/types.js';
 import type { IncomingMessage, MessageStage } from './stages/types.js';
 
@@ -82,6 +82,7 @@ export async function acceptMessage(
       sizeBytes: finalRaw.length,
       subject,
       envId: typeof envId === 'string' ? envId : undefined,
+      upstreamQueueId: upstreamQueueId(raw),
     },
   });
   ctx.tracer.emit({

@@ -51,3 +51,15 @@ export function decodedSubject(raw: Buffer): string | undefined {
     return value.slice(0, 200);
   }
 }
+
+/**
+ * The queue id the previous MTA of the lab gave this message, from the newest Received
+ * field (the first one), when that MTA is one of the lab's: "by HOST (Mailscope) with
+ * PROTO id msg_…". Any other sender's Received is ignored.
+ */
+export function upstreamQueueId(raw: Buffer): string | undefined {
+  // The newest Received is the first one; a DKIM-Signature may sit above it.
+  const top = /^Received:((?:[^\r\n]|\r?\n[ \t])*)/im.exec(headerBlock(raw));
+  if (!top) return undefined;
+  return /\bby \S+ \(Mailscope\) with \S+ id (msg_[a-z0-9]+)/.exec(top[1]!.replace(/\r?\n[ \t]+/g, ' '))?.[1];
+}

@@ -65,7 +65,7 @@ async function fromInternet(world: World, request: ComposeRequest): Promise<Comp
   const peers = [...world.peers.mtas.values()];
   const peer = request.host
     ? world.peers.mtas.get(request.host.toLowerCase())
-    : peers.find((p) => p.localDomains.has(domain)) ?? peers.find((p) => p.role === 'internet-mta');
+    : (peers.find((p) => p.localDomains.has(domain)) ?? peers.find((p) => p.role === 'internet-mta'));
   if (!peer) {
     throw new ControlRequestError(422, `no Internet host to send from${request.host ? `: ${request.host}` : ''}`);
   }

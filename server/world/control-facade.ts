@@ -79,14 +79,20 @@ async function addFault(world: World, spec: FaultSpec): Promise<Fault> {
         return world.hasSwitchableHost(target);
       case 'slow':
       case 'reply':
-        return world.spec.hosts.some((h) => coversName(target, h.name) && h.services.some((s) => s.protocol === 'smtp'));
+        return world.spec.hosts.some(
+          (h) => coversName(target, h.name) && h.services.some((s) => s.protocol === 'smtp'),
+        );
       case 'dns':
         return world.spec.dns.zones.some((z) => coversName(z.origin, target) || coversName(target, z.origin));
       case 'user':
         return world.spec.users.some((u) => u.mail.toLowerCase() === target);
     }
   })();
-  if (!known) throw new ControlRequestError(422, `${spec.kind} fault: nothing in this world matches "${spec.target.slice(0, 100)}"`);
+  if (!known)
+    throw new ControlRequestError(
+      422,
+      `${spec.kind} fault: nothing in this world matches "${spec.target.slice(0, 100)}"`,
+    );
   const fault = world.faults.add(spec);
   await world.settledFaults();
   return fault;

@@ -70,7 +70,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
   const services = new WorldServices(bindAddress);
   const listen = services.listen.bind(services);
   const faults = new FaultSwitches({ tracer, node: webNodeOf(spec), now: () => clock.now() });
-  const dns = await startDns({ spec, bindAddress, tracer, faults, services, lifecycle });
+  const dns = await startDns({ spec, bindAddress, tracer, clock, faults, services, lifecycle });
 
   // Directory first: everything else looks things up in it.
   const directoryHost = spec.hosts.find((h) => h.role === 'directory')!;

@@ -71,7 +71,11 @@ export function deliverFinal(ctx: FinalDeliveryContext, delivery: FinalDelivery)
             duplicate: stored.duplicate,
           },
         });
-        return { code: 250, enhanced: '2.0.0', text: `<${address}> delivered as uid ${stored.uid} in ${stored.folder}` };
+        return {
+          code: 250,
+          enhanced: '2.0.0',
+          text: `<${address}> delivered as uid ${stored.uid} in ${stored.folder}`,
+        };
       } catch (err) {
         const error = MailError.from(err, 'store');
         return { code: error.code, enhanced: error.enhanced, text: error.publicText };

@@ -5,6 +5,8 @@ import { connectAddress } from '../core/net-address.js';
 import type { Tracer } from '../core/tracer.js';
 import { QueryAttribution } from '../dns/attribution.js';
 import { LabDnsResolver } from '../dns/client.js';
+import { CachingResolver } from '../dns/caching-resolver.js';
+import type { Clock } from '../core/clock.js';
 import { DnsLookupError, type LabResolver } from '../dns/resolver.js';
 import { DnsServer } from '../dns/server.js';
 import { ZoneTable } from '../dns/zones.js';
@@ -26,18 +28,25 @@ export async function startDns(opts: {
   spec: WorldSpec;
   bindAddress: string;
   tracer: Tracer;
+  clock: Clock;
   faults: FaultSwitches;
   services: WorldServices;
   lifecycle: Lifecycle;
 }): Promise<WorldDns> {
   const host = opts.spec.hosts.find((h) => h.role === 'dns' && h.services.some((s) => s.protocol === 'dns'));
   if (!host) return { resolver: noDns };
-  const zones = new ZoneTable({ zones: opts.spec.dns.zones, nsHost: host.name, nsAddress: connectAddress(opts.bindAddress) });
+  const zones = new ZoneTable({
+    zones: opts.spec.dns.zones,
+    nsHost: host.name,
+    nsAddress: connectAddress(opts.bindAddress),
+  });
   const attribution = new QueryAttribution();
   const server = new DnsServer({ zones, node: host.name, tracer: opts.tracer, faults: opts.faults, attribution });
   const port = await opts.services.listen(host, 'dns', (p) => server.listen(p, opts.bindAddress));
   opts.lifecycle.add('DNS server', () => server.close());
-  const resolver = new LabDnsResolver({ address: connectAddress(opts.bindAddress), port: port!, attribution });
+  const stub = new LabDnsResolver({ address: connectAddress(opts.bindAddress), port: port!, attribution });
+  const resolver = new CachingResolver(stub, opts.clock);
+  opts.faults.onChange(() => resolver.clear());
   return { resolver, zones };
 }
 

@@ -67,7 +67,9 @@ export async function startPeers(opts: StartPeersOptions): Promise<Peers> {
     if (host.role === 'lan-mta') {
       const domains = spec.site.domains.filter((d) => sameName(d.host, host.name)).map((d) => d.name);
       const store = opts.stores.get(host.name);
-      const context = store ? { name: host.name, store: store.store, tracer: opts.tracer, clock: opts.clock } : undefined;
+      const context = store
+        ? { name: host.name, store: store.store, tracer: opts.tracer, clock: opts.clock }
+        : undefined;
       peer = new PeerMta({
         ...common,
         host,
@@ -85,6 +87,7 @@ export async function startPeers(opts: StartPeersOptions): Promise<Peers> {
         storeFor: () => undefined,
         relaysForLoopback: true,
         sign: signMailFrom(opts, siteDomains, host.name),
+        signRelayed: true,
       });
     } else if (host.role === 'internet-mta') {
       const domains = mxDomainsOf(spec, host);
@@ -92,7 +95,11 @@ export async function startPeers(opts: StartPeersOptions): Promise<Peers> {
         ...common,
         host,
         localDomains: domains,
-        storeFor: (address) => internetStores.get(domainOf(address)),
+        // example.com's MX hosts share its mailboxes; each delivers under its own name.
+        storeFor: (address) => {
+          const shared = internetStores.get(domainOf(address));
+          return shared && { ...shared, name: host.name };
+        },
         relaysForLoopback: false,
         sign: signMailFrom(opts, domains, host.name),
       });

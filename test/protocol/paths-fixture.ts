@@ -2,6 +2,7 @@
 // through the default world, told by real clients and checked against the trace.
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { TraceEvent, TraceKind } from '../../server/api/trace.js';
 import type { TestWorld } from '../helpers/test-world.js';
 
@@ -34,7 +35,7 @@ export function submitAs(lab: TestWorld, user: string) {
 export async function submit(
   lab: TestWorld,
   user: string,
-  mail: { from: string; to: string | string[]; subject: string; text?: string },
+  mail: SMTPTransport.MailOptions & { from: string; subject: string },
 ): Promise<string> {
   const transport = submitAs(lab, user);
   try {

@@ -4,9 +4,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ImapFlow } from 'imapflow';
+import nodemailer from 'nodemailer';
 import { ControlClient } from '../helpers/control-client.js';
 import { assertStoryline, startTestWorld, type TestWorld } from '../helpers/test-world.js';
-import { at, dequeued, handedTo, headerLines, LAN, MX1, one, SITE_MTA, SMARTHOST, submit } from './paths-fixture.js';
+import {
+  at,
+  dequeued,
+  handedTo,
+  headerLines,
+  LAN,
+  MX1,
+  one,
+  queuedAs,
+  SITE_MTA,
+  SMARTHOST,
+  submit,
+} from './paths-fixture.js';
 
 let lab: TestWorld;
 let api: ControlClient;
@@ -159,35 +172,53 @@ describe('outbound paths', { timeout: 60_000 }, () => {
     );
   });
 
-  test('2b. an Internet MX does not DKIM-sign mail it receives for its own users', async () => {
-    // BUG (server/world/peer/peer-mta.ts): an internet-mta PeerMta passes its domain's
-    // signer as `finish` to acceptMessage for every SMTP message, so mx1 adds
-    // "DKIM-Signature: d=example.com" to inbound mail from alice. Only mail its own
-    // users write (PeerMta.submit) should be signed by example.com.
-    const queueId = await submit(lab, 'alice', {
+  test('2b. an Internet MX does not DKIM-sign mail it receives, even with a From in its own domain', async () => {
+    // Since c34dffc a host signs by the header From's domain (start-peers.ts signMailFrom),
+    // which fixed alice → erin. But mx1 still passes that signer as `finish` for EVERY
+    // SMTP message (peer-mta.ts hooks().onData), so a stranger who writes
+    // "From: boss@example.com" to erin over SMTP gets example.com's DKIM signature for
+    // free: the forgery reads dkim=pass. Only PeerMta.submit (its own users) should sign.
+    const fromSite = await submit(lab, 'alice', {
       from: 'alice@siroe.example',
       to: 'erin@example.com',
       subject: 'Unsigned by mx1',
     });
-    const mxId = await handedTo(lab, await handedTo(lab, queueId, SMARTHOST), MX1);
-    const stored = await lab.waitFor('mailbox.stored', (e) => e.traceId === mxId);
-    const raw = await api.rawMessage('erin@example.com', 'INBOX', stored.data.uid);
-    const domains = headerLines(raw)
-      .filter((h) => h.startsWith('DKIM-Signature:'))
-      .map((h) => /\bd=([^;]+);/.exec(h)?.[1]);
-    assert.deepEqual(domains, ['siroe.example'], "signed once, by the sender's side only");
+    const mxId = await handedTo(lab, await handedTo(lab, fromSite, SMARTHOST), MX1);
+    await dequeued(lab, mxId);
+    const signedBy = async (traceId: string) => {
+      const stored = one(lab.events(traceId), 'mailbox.stored');
+      const raw = await api.rawMessage('erin@example.com', 'INBOX', stored.data.uid);
+      return headerLines(raw)
+        .filter((h) => h.startsWith('DKIM-Signature:'))
+        .map((h) => /\bd=([^;]+);/.exec(h)?.[1]);
+    };
+    assert.deepEqual(await signedBy(mxId), ['siroe.example'], 'signed once, by the sending side');
+
+    // A stranger talks to mx1 directly, as any Internet client can.
+    const stranger = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: lab.world.port(MX1, 'smtp'),
+      secure: false,
+      name: 'stranger.example',
+      tls: { rejectUnauthorized: false },
+    });
+    const info = await stranger.sendMail({
+      from: 'boss@example.com',
+      to: 'erin@example.com',
+      subject: 'Wire the money today',
+      text: 'Urgent.',
+    });
+    stranger.close();
+    const forgedId = queuedAs(info.response);
+    await dequeued(lab, forgedId);
+    assert.deepEqual(await signedBy(forgedId), [], 'mx1 vouches for nothing it did not send');
     assert.deepEqual(
-      at(lab, mxId, MX1).filter((e) => e.kind === 'dkim.signed'),
+      lab.events(forgedId).filter((e) => e.kind === 'dkim.signed'),
       [],
     );
   });
 
-  test('2c. each MTA names the hop it got the message from (message.accepted envId = previous queue id)', async () => {
-    // BUG (server/mta/delivery/smtp-channel.ts dsnEnvelope + RFC 3461 relaying): the lab
-    // sends its queue id as ENVID only when the message has none, and a relay passes an
-    // ENVID on unchanged — so from the second hop on, envId is the FIRST hop's queue id.
-    // mx1's message.accepted names the site MTA's queue, not the smarthost's, and the
-    // renderer's fold (renderer/src/fold/messages.ts) links mx1 straight to the site MTA.
+  test('2c. each MTA names the hop it got the message from (upstreamQueueId, read from the Received field)', async () => {
     const queueId = await submit(lab, 'alice', {
       from: 'alice@siroe.example',
       to: 'erin@example.com',
@@ -197,9 +228,10 @@ describe('outbound paths', { timeout: 60_000 }, () => {
     const mxId = await handedTo(lab, relayId, MX1);
     await dequeued(lab, mxId);
     const accepted = (id: string) => one(lab.events(id), 'message.accepted');
-    assert.equal(accepted(queueId).data.envId, undefined, 'alice sent no ENVID');
-    assert.equal(accepted(relayId).data.envId, queueId, 'the smarthost names the site MTA hop');
-    assert.equal(accepted(mxId).data.envId, relayId, 'mx1 names the smarthost hop');
+    assert.equal(accepted(queueId).data.upstreamQueueId, undefined, "alice's client is not a lab MTA");
+    assert.equal(accepted(relayId).data.upstreamQueueId, queueId, 'the smarthost names the site MTA hop');
+    assert.equal(accepted(mxId).data.upstreamQueueId, relayId, 'mx1 names the smarthost hop');
+    for (const id of [queueId, relayId, mxId]) assert.equal(accepted(id).data.envId, undefined, 'no ENVID invented');
   });
 
   test('4. remote 550 at RCPT: the smarthost fails nobody@example.com at once, alice gets a DSN', async () => {
@@ -207,6 +239,8 @@ describe('outbound paths', { timeout: 60_000 }, () => {
       from: 'alice@siroe.example',
       to: 'nobody@example.com',
       subject: 'Nobody home',
+      // RFC 3461: the sender's envelope id travels with the message and comes back in the DSN.
+      dsn: { envid: 'alice-envid-4', notify: ['FAILURE'], ret: 'HDRS' },
     });
     const relayId = await handedTo(lab, queueId, SMARTHOST);
     const failed = await lab.waitFor('delivery.failed', (e) => e.data.queueId === relayId);
@@ -229,6 +263,7 @@ describe('outbound paths', { timeout: 60_000 }, () => {
     assert.match(raw, /^Return-Path: <>\r\n/);
     assert.match(raw, /Content-Type: multipart\/report; report-type=delivery-status;/);
     assert.match(raw, /Reporting-MTA: dns; smarthost\.siroe\.example/);
+    assert.match(raw, /Original-Envelope-Id: alice-envid-4\r\n/);
     assert.match(raw, /Final-Recipient: rfc822; nobody@example\.com\r\nAction: failed\r\nStatus: 5\.1\.1\r\n/);
     assert.match(raw, /Remote-MTA: dns; mx1\.example\.com/);
     assert.match(raw, /Content-Type: text\/rfc822-headers[\s\S]*Subject: Nobody home/, 'original headers included');

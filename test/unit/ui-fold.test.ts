@@ -293,7 +293,7 @@ describe('the UI fold', () => {
     assert.ok(manyBatchesMs < 3000, `200 batches took ${manyBatchesMs.toFixed(0)} ms`);
   });
 
-  test('a message relayed MTA to MTA is linked by its ENVID, so it can be followed across them', () => {
+  test("a message relayed MTA to MTA is linked by the previous hop's queue id, so it can be followed across them", () => {
     const t = new TraceBuilder();
     const envelope = { sender: 'alice@siroe.example', recipients: ['erin@example.com'], sizeBytes: 300 };
     const events = [
@@ -306,7 +306,7 @@ describe('the UI fold', () => {
       ),
       t.event(
         'message.accepted',
-        { sessionId: 's2', queueId: 'msg_relay', envId: 'msg_site', ...envelope },
+        { sessionId: 's2', queueId: 'msg_relay', upstreamQueueId: 'msg_site', ...envelope },
         { node: SMARTHOST, traceId: 'msg_relay' },
       ),
     ];

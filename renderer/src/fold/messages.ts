@@ -52,9 +52,9 @@ function envelope(m: Draft, data: { sender: string; recipients: string[]; queueI
 const rules: Rules = {
   'message.accepted': (m, e, b) => {
     envelope(m, e.data, e);
-    // Between the lab's own MTAs the ENVID is the queue id (= trace id) at the previous hop.
-    const upstream =
-      e.data.envId !== undefined && e.data.envId !== m.traceId ? b.messages.edit(e.data.envId) : undefined;
+    // The previous lab MTA's queue id (= its trace id), read by the server from the Received field.
+    const previous = e.data.upstreamQueueId;
+    const upstream = previous !== undefined && previous !== m.traceId ? b.messages.edit(previous) : undefined;
     if (upstream) {
       m.relayedFrom = upstream.traceId;
       const next = (upstream.relayedTo ?? []) as string[];

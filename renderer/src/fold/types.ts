@@ -46,7 +46,7 @@ export interface MessageView {
   pairs: readonly string[];
   /** DSNs generated about this message (their trace ids). */
   dsnTraceIds: readonly string[];
-  /** The same message at the previous MTA of the world (its trace id; from message.accepted's envId). */
+  /** The same message at the previous MTA of the world (its trace id; message.accepted's upstreamQueueId). */
   relayedFrom?: string;
   /** The same message at the next MTAs it was handed to. */
   relayedTo?: readonly string[];

@@ -20,12 +20,20 @@ const faultSchema = z.discriminatedUnion('kind', [
         .string()
         .regex(/^[45]\.\d{1,3}\.\d{1,3}$/, 'an enhanced status code like 4.3.0')
         .optional(),
-      text: z.string().max(200).regex(/^[^\r\n]*$/, 'one line').optional(),
+      text: z
+        .string()
+        .max(200)
+        .regex(/^[^\r\n]*$/, 'one line')
+        .optional(),
     })
     .strict(),
   z.object({ kind: z.literal('dns'), target, rcode: z.enum(['NXDOMAIN', 'SERVFAIL']) }).strict(),
   z
-    .object({ kind: z.literal('user'), target, status: z.enum(['inactive', 'disabled', 'removed', 'hold', 'overquota']) })
+    .object({
+      kind: z.literal('user'),
+      target,
+      status: z.enum(['inactive', 'disabled', 'removed', 'hold', 'overquota']),
+    })
     .strict(),
 ]);
 

@@ -9,5 +9,13 @@ import { traceRoutes } from './trace.js';
 import { worldRoutes } from './world.js';
 
 export function apiRoutes(): Route[] {
-  return [...worldRoutes, ...traceRoutes, ...queueRoutes, ...mailboxRoutes, ...clockRoutes, ...faultRoutes, ...labRoutes];
+  return [
+    ...worldRoutes,
+    ...traceRoutes,
+    ...queueRoutes,
+    ...mailboxRoutes,
+    ...clockRoutes,
+    ...faultRoutes,
+    ...labRoutes,
+  ];
 }

@@ -5,13 +5,21 @@ import { ControlRequestError } from '../control-facade.js';
 import { json } from '../reply.js';
 import type { Route } from '../router.js';
 
-const address = z.string().trim().max(320).regex(/^[^\s@<>,;]+@[^\s@<>,;]+$/, 'an address like user@domain');
+const address = z
+  .string()
+  .trim()
+  .max(320)
+  .regex(/^[^\s@<>,;]+@[^\s@<>,;]+$/, 'an address like user@domain');
 const composeSchema = z
   .object({
     from: address,
     to: z.array(address).min(1).max(50),
     cc: z.array(address).max(50).optional(),
-    subject: z.string().max(998).regex(/^[^\r\n]*$/, 'one line').optional(),
+    subject: z
+      .string()
+      .max(998)
+      .regex(/^[^\r\n]*$/, 'one line')
+      .optional(),
     text: z.string().max(1_000_000).optional(),
     html: z.string().max(1_000_000).optional(),
     attachments: z

@@ -174,7 +174,8 @@ export class MessageDelivery {
     // This event opens the attempt (span .dN). A channel that reports hops draws the
     // links itself, one event per host really tried (span .dN.aM, with mx/port), so
     // here it gets no from/to: for an MX channel route.host is a domain, not a node.
-    const link = channel.reportsHops ? {} : { from: node, to: route.host };
+    // Delivery inside the host itself (an MTA with its own mailboxes) crosses no link.
+    const link = channel.reportsHops || sameHost(route.host, node) ? {} : { from: node, to: route.host };
     this.opts.tracer.emit({
       kind: 'delivery.attempted',
       node,
@@ -406,4 +407,8 @@ export class MessageDelivery {
       parentSpanId: spanId === message.queueId ? undefined : message.queueId,
     } as Parameters<Tracer['emit']>[0]);
   }
+}
+
+function sameHost(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }

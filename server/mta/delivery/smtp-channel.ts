@@ -176,17 +176,13 @@ function connectFailure(err: unknown): string {
   return text;
 }
 
-/**
- * RFC 3461 §4: a relay passes the DSN parameters on when the next hop speaks DSN.
- * Without a sender's ENVID the lab sends its own queue id, so the next MTA of the
- * world can name the hop the message came from (message.accepted's envId).
- */
+/** RFC 3461 §4: a relay passes the DSN parameters (the sender's ENVID, NOTIFY) on when the next hop speaks DSN. */
 function dsnEnvelope(client: SmtpClient, job: DeliveryJob): ClientEnvelope {
   const to = job.recipients.map((r) => ({ address: r.address }));
   if (!client.extensions.has('DSN')) return { from: job.sender, to };
   return {
     from: job.sender,
-    fromParams: `ENVID=${job.envId ?? job.queueId}`,
+    fromParams: job.envId ? `ENVID=${job.envId}` : undefined,
     to: job.recipients.map((r) => ({ address: r.address, params: r.notify ? `NOTIFY=${r.notify}` : undefined })),
   };
 }

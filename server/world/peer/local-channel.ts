@@ -16,7 +16,9 @@ export class LocalStoreChannel implements DeliveryChannel {
     for (const recipient of job.recipients) {
       const ctx = this.opts.storeFor(recipient.address);
       if (!ctx) {
-        outcomes.push(...sameOutcome({ ...job, recipients: [recipient] }, 'failed', `no mailbox for ${recipient.address}`, 550));
+        outcomes.push(
+          ...sameOutcome({ ...job, recipients: [recipient] }, 'failed', `no mailbox for ${recipient.address}`, 550),
+        );
         continue;
       }
       const [reply] = await deliverFinal(ctx, {
@@ -28,7 +30,12 @@ export class LocalStoreChannel implements DeliveryChannel {
         protocol: 'local',
       });
       const status = reply!.code < 300 ? 'delivered' : reply!.code >= 500 ? 'failed' : 'deferred';
-      outcomes.push({ recipientId: recipient.recipientId, status, code: reply!.code, text: `${reply!.enhanced} ${reply!.text}` });
+      outcomes.push({
+        recipientId: recipient.recipientId,
+        status,
+        code: reply!.code,
+        text: `${reply!.enhanced} ${reply!.text}`,
+      });
     }
     return outcomes;
   }

@@ -45,6 +45,11 @@ export interface PeerMtaOptions {
   relaysForLoopback: boolean;
   /** Signs mail leaving through this host (the smarthost for the site, an Internet site for its domain). */
   sign?: (raw: Buffer, queueId: string) => Promise<Buffer>;
+  /**
+   * Sign what arrives over SMTP too (the smarthost relays the site's mail). An Internet
+   * MX signs only what its own users submit: mail it receives is not its to vouch for.
+   */
+  signRelayed?: boolean;
   /** Where a host of the world listens for SMTP (every simulated host is 127.0.0.1, each on its own port). */
   smtpPortOf(host: string): number | undefined;
   connectTimeoutMs?: number;
@@ -197,7 +202,8 @@ export class PeerMta {
       onData: async (session, raw) => {
         const queueId = ids.get(session) ?? randomId('msg');
         ids.delete(session);
-        return acceptMessage(this.accept, session, raw, { queueId, source: 'smtp', stages, finish: this.opts.sign });
+        const finish = this.opts.signRelayed ? this.opts.sign : undefined;
+        return acceptMessage(this.accept, session, raw, { queueId, source: 'smtp', stages, finish });
       },
     };
   }

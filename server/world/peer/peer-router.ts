@@ -27,7 +27,12 @@ export class PeerRouter {
     const domain = domainOf(address);
     if (this.opts.localDomains.has(domain)) {
       if (this.opts.hasMailbox(address)) {
-        return route({ kind: 'store', channel: 'ims-ms', host: this.opts.self, reason: `a mailbox on ${this.opts.self}` });
+        return route({
+          kind: 'store',
+          channel: 'ims-ms',
+          host: this.opts.self,
+          reason: `a mailbox on ${this.opts.self}`,
+        });
       }
       return {
         kind: 'fail',

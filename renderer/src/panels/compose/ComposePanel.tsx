@@ -26,7 +26,15 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-function Result({ result, error, onFollow }: { result?: ComposeResult; error?: string; onFollow(queueId: string): void }) {
+function Result({
+  result,
+  error,
+  onFollow,
+}: {
+  result?: ComposeResult;
+  error?: string;
+  onFollow(queueId: string): void;
+}) {
   if (error) {
     return (
       <div className="compose-result compose-result--error" role="alert" data-testid="compose-error">
@@ -58,15 +66,18 @@ function ComposePanel() {
   const [follow, setFollow] = useState(true);
   const send = useAction();
   const set = (change: Partial<ComposeForm>) => setForm((f) => ({ ...f, ...change }));
-  const text = (name: keyof ComposeForm) => (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) =>
-    set({ [name]: e.target.value } as Partial<ComposeForm>);
+  const text =
+    (name: keyof ComposeForm) => (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) =>
+      set({ [name]: e.target.value } as Partial<ComposeForm>);
   const isSiteUser = users.includes(form.from.trim().toLowerCase());
   const internet = form.via === 'internet' || (form.via === 'auto' && !isSiteUser && users.length > 0);
 
   const followTrace = (queueId: string) => {
     // The queue id is the trace id at the first host; a later hop has its own.
     const messages = store.get().fold.messages;
-    const traceId = messages.has(queueId) ? queueId : ([...messages.values()].find((m) => m.queueId === queueId)?.traceId ?? queueId);
+    const traceId = messages.has(queueId)
+      ? queueId
+      : ([...messages.values()].find((m) => m.queueId === queueId)?.traceId ?? queueId);
     actions.selectTrace(store, traceId);
   };
 
@@ -94,7 +105,17 @@ function ComposePanel() {
     >
       <div className="presets" role="group" aria-label="presets">
         {PRESETS.map((p) => (
-          <button key={p.id} type="button" title={p.story} data-preset={p.id} onClick={() => { setForm(p.form); setResult(undefined); send.clearError(); }}>
+          <button
+            key={p.id}
+            type="button"
+            title={p.story}
+            data-preset={p.id}
+            onClick={() => {
+              setForm(p.form);
+              setResult(undefined);
+              send.clearError();
+            }}
+          >
             {p.label}
           </button>
         ))}
@@ -152,7 +173,11 @@ function ComposePanel() {
           {form.attachments.map((a, i) => (
             <li key={i}>
               📎 {a.filename} <code>{a.contentType}</code> {formatBytes(Math.floor((a.contentBase64.length * 3) / 4))}{' '}
-              <button type="button" aria-label={`remove ${a.filename}`} onClick={() => set({ attachments: form.attachments.filter((_, j) => j !== i) })}>
+              <button
+                type="button"
+                aria-label={`remove ${a.filename}`}
+                onClick={() => set({ attachments: form.attachments.filter((_, j) => j !== i) })}
+              >
                 ✕
               </button>
             </li>
@@ -164,10 +189,18 @@ function ComposePanel() {
           {send.busy ? 'sending…' : 'Send'}
         </button>
         <label>
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow it on the diagram
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow it on the
+          diagram
         </label>
       </div>
-      <Result result={result} error={send.error} onFollow={(queueId) => { followTrace(queueId); actions.openPanel(store, 'right', 'inspector'); }} />
+      <Result
+        result={result}
+        error={send.error}
+        onFollow={(queueId) => {
+          followTrace(queueId);
+          actions.openPanel(store, 'right', 'inspector');
+        }}
+      />
     </form>
   );
 }

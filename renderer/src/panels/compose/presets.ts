@@ -42,7 +42,8 @@ export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-E
  * The EICAR anti-virus test file, base64: harmless, but every scanner reports it. Kept
  * encoded so that no scanner on a developer's machine quarantines this source file.
  */
-export const EICAR_BASE64 = 'WDVPIVAlQEFQWzRcUFpYNTQoUF4pN0NDKTd9JEVJQ0FSLVNUQU5EQVJELUFOVElWSVJVUy1URVNULUZJTEUhJEgrSCo=';
+export const EICAR_BASE64 =
+  'WDVPIVAlQEFQWzRcUFpYNTQoUF4pN0NDKTd9JEVJQ0FSLVNUQU5EQVJELUFOVElWSVJVUy1URVNULUZJTEUhJEgrSCo=';
 
 export const EMPTY_FORM: ComposeForm = {
   from: 'alice@siroe.example',
@@ -99,14 +100,19 @@ export const PRESETS: readonly ComposePreset[] = [
     text: 'Please see the attached invoice.',
     attachments: [{ filename: 'invoice.com', contentType: 'application/octet-stream', contentBase64: EICAR_BASE64 }],
   }),
-  preset('forged-bank', 'forged bank', 'a forged sender: security@bank.example sent from mx.example.org fails SPF and DMARC', {
-    from: 'security@bank.example',
-    via: 'internet',
-    host: 'mx.example.org',
-    to: 'bob@siroe.example',
-    subject: 'Urgent: verify your account',
-    text: 'Dear customer,\n\nyour account is locked. Verify your password here today.\n\nYour Bank',
-  }),
+  preset(
+    'forged-bank',
+    'forged bank',
+    'a forged sender: security@bank.example sent from mx.example.org fails SPF and DMARC',
+    {
+      from: 'security@bank.example',
+      via: 'internet',
+      host: 'mx.example.org',
+      to: 'bob@siroe.example',
+      subject: 'Urgent: verify your account',
+      text: 'Dear customer,\n\nyour account is locked. Verify your password here today.\n\nYour Bank',
+    },
+  ),
 ];
 
 /** Splits an address list typed by a person. */

@@ -51,14 +51,25 @@ function ClockSection() {
       </p>
       <div className="segmented" role="group" aria-label="clock mode">
         {CLOCK_MODES.map((m) => (
-          <button key={m.mode} type="button" aria-pressed={mode === m.mode} disabled={action.busy} onClick={() => void setClock({ mode: m.mode })}>
+          <button
+            key={m.mode}
+            type="button"
+            aria-pressed={mode === m.mode}
+            disabled={action.busy}
+            onClick={() => void setClock({ mode: m.mode })}
+          >
             {m.label}
           </button>
         ))}
       </div>
       <div className="button-row" role="group" aria-label="advance the clock">
         {CLOCK_STEPS.map((s) => (
-          <button key={s.label} type="button" disabled={action.busy} onClick={() => void setClock({ advanceMs: s.advanceMs })}>
+          <button
+            key={s.label}
+            type="button"
+            disabled={action.busy}
+            onClick={() => void setClock({ advanceMs: s.advanceMs })}
+          >
             {s.label}
           </button>
         ))}
@@ -99,29 +110,56 @@ function FaultRow({ kind, targets, onAdded }: { kind: FaultKind; targets: readon
       </select>
       {kind === 'slow' && (
         <label>
-          <input aria-label="delay ms" type="number" min={1} max={120000} value={params.delayMs} onChange={(e) => set({ delayMs: Number(e.target.value) })} /> ms
+          <input
+            aria-label="delay ms"
+            type="number"
+            min={1}
+            max={120000}
+            value={params.delayMs}
+            onChange={(e) => set({ delayMs: Number(e.target.value) })}
+          />{' '}
+          ms
         </label>
       )}
       {kind === 'reply' && (
         <>
-          <select aria-label="reply command" value={params.command} onChange={(e) => set({ command: e.target.value as FaultParams['command'] })}>
+          <select
+            aria-label="reply command"
+            value={params.command}
+            onChange={(e) => set({ command: e.target.value as FaultParams['command'] })}
+          >
             {REPLY_COMMANDS.map((c) => (
               <option key={c}>{c}</option>
             ))}
           </select>
-          <input aria-label="reply code" type="number" min={400} max={599} value={params.code} onChange={(e) => set({ code: Number(e.target.value) })} />
+          <input
+            aria-label="reply code"
+            type="number"
+            min={400}
+            max={599}
+            value={params.code}
+            onChange={(e) => set({ code: Number(e.target.value) })}
+          />
           <input aria-label="reply text" value={params.text} onChange={(e) => set({ text: e.target.value })} />
         </>
       )}
       {kind === 'dns' && (
-        <select aria-label="dns rcode" value={params.rcode} onChange={(e) => set({ rcode: e.target.value as FaultParams['rcode'] })}>
+        <select
+          aria-label="dns rcode"
+          value={params.rcode}
+          onChange={(e) => set({ rcode: e.target.value as FaultParams['rcode'] })}
+        >
           {DNS_RCODES.map((r) => (
             <option key={r}>{r}</option>
           ))}
         </select>
       )}
       {kind === 'user' && (
-        <select aria-label="user status" value={params.status} onChange={(e) => set({ status: e.target.value as FaultParams['status'] })}>
+        <select
+          aria-label="user status"
+          value={params.status}
+          onChange={(e) => set({ status: e.target.value as FaultParams['status'] })}
+        >
           {USER_STATUSES.map((s) => (
             <option key={s}>{s}</option>
           ))}
@@ -152,7 +190,12 @@ function FaultsSection() {
     <section className="panel-section" aria-label="faults">
       <h3>Fault switches</h3>
       {FAULT_KINDS.map((kind) => (
-        <FaultRow key={kind} kind={kind} targets={faultTargets(kind, world, users, zones.data ?? [])} onAdded={active.reload} />
+        <FaultRow
+          key={kind}
+          kind={kind}
+          targets={faultTargets(kind, world, users, zones.data ?? [])}
+          onAdded={active.reload}
+        />
       ))}
       <h4>Active</h4>
       {active.error && <p className="error">{active.error}</p>}
@@ -162,7 +205,12 @@ function FaultsSection() {
           <li key={f.id} data-testid="active-fault" data-fault-kind={f.kind} data-fault-target={f.target}>
             <span className="badge badge--faulted">{f.kind}</span> <code>{f.target}</code>{' '}
             <span className="muted">{foldFaults.get(f.id)?.effect ?? ''}</span>
-            <button type="button" aria-label={`remove ${f.kind} fault on ${f.target}`} disabled={remove.busy} onClick={() => void remove.run((api) => api.removeFault(f.id)).then(active.reload)}>
+            <button
+              type="button"
+              aria-label={`remove ${f.kind} fault on ${f.target}`}
+              disabled={remove.busy}
+              onClick={() => void remove.run((api) => api.removeFault(f.id)).then(active.reload)}
+            >
               remove
             </button>
           </li>

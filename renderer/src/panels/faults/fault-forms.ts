@@ -95,7 +95,10 @@ export const CLOCK_STEPS: ReadonlyArray<{ label: string; advanceMs: number }> = 
  * One "step" of the stepped clock: up to the earliest next attempt still ahead (so one
  * press plays one retry), or one minute when nothing waits.
  */
-export function nextStepMs(nextAttempts: Iterable<number | undefined>, nowMs: number): { advanceMs: number; reason: string } {
+export function nextStepMs(
+  nextAttempts: Iterable<number | undefined>,
+  nowMs: number,
+): { advanceMs: number; reason: string } {
   let earliest: number | undefined;
   for (const at of nextAttempts) {
     if (at !== undefined && at > nowMs && (earliest === undefined || at < earliest)) earliest = at;

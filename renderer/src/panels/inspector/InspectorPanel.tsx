@@ -54,7 +54,9 @@ function TraceInspector({ traceId, inspected }: { traceId: string; inspected?: S
         <div>
           <div className="inspector__title">{message?.subject ?? <code>{traceId}</code>}</div>
           <div className="muted">
-            {message ? `${message.status} · ${message.sender ?? '?'} → ${message.recipients.join(', ')}` : 'no longer in the fold'}
+            {message
+              ? `${message.status} · ${message.sender ?? '?'} → ${message.recipients.join(', ')}`
+              : 'no longer in the fold'}
           </div>
         </div>
       </header>
@@ -85,7 +87,10 @@ function TraceInspector({ traceId, inspected }: { traceId: string; inspected?: S
   );
 }
 
-function sameCopy(a: { address: string; folder: string; uid: number }, b: { address: string; folder: string; uid: number }) {
+function sameCopy(
+  a: { address: string; folder: string; uid: number },
+  b: { address: string; folder: string; uid: number },
+) {
   return a.address.toLowerCase() === b.address.toLowerCase() && a.folder === b.folder && a.uid === b.uid;
 }
 

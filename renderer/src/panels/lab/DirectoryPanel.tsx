@@ -76,7 +76,9 @@ function DirectoryPanel() {
                       disabled={action.busy}
                       className={u.status === 'active' ? '' : 'status--held-text'}
                       onChange={(e) =>
-                        void action.run((api) => changeStatus(api, u.mail, e.target.value as Status)).then(directory.reload)
+                        void action
+                          .run((api) => changeStatus(api, u.mail, e.target.value as Status))
+                          .then(directory.reload)
                       }
                     >
                       {(STATUSES as readonly string[]).includes(u.status) ? null : <option>{u.status}</option>}

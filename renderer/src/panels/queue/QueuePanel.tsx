@@ -40,7 +40,8 @@ function Countdown({ at }: { at: number }) {
 function QueueRow({ m, actionable, onChanged }: { m: QueuedMessageView; actionable: boolean; onChanged(): void }) {
   const { store } = useServices();
   const action = useAction();
-  const status = m.status === 'held' ? 'held' : m.recipients.some((r) => recipientState(r) === 'deferred') ? 'deferred' : m.status;
+  const status =
+    m.status === 'held' ? 'held' : m.recipients.some((r) => recipientState(r) === 'deferred') ? 'deferred' : m.status;
   const act = async (name: string) => {
     await action.run((api) => api.queueAction(m.queueId, name));
     // Reload either way: after a refusal (409) the list shows why.
@@ -49,14 +50,20 @@ function QueueRow({ m, actionable, onChanged }: { m: QueuedMessageView; actionab
   return (
     <li className="queue-row" data-testid="queue-row" data-queue-id={m.queueId}>
       <div className="queue-row__head">
-        <button type="button" className="link-button mono" title="inspect this message" onClick={() => actions.inspectTrace(store, m.traceId)}>
+        <button
+          type="button"
+          className="link-button mono"
+          title="inspect this message"
+          onClick={() => actions.inspectTrace(store, m.traceId)}
+        >
           {m.queueId}
         </button>
         <span className={`status status--${status}`} data-testid="queue-status">
           {status}
         </span>
         <span className="muted">
-          from <code>&lt;{m.sender}&gt;</code> · {formatBytes(m.sizeBytes)} · {m.source} · since {formatWorldDateTime(m.receivedAt)}
+          from <code>&lt;{m.sender}&gt;</code> · {formatBytes(m.sizeBytes)} · {m.source} · since{' '}
+          {formatWorldDateTime(m.receivedAt)}
         </span>
         <span className="queue-row__actions">
           {actionsFor(m).map((name) => (

@@ -63,7 +63,7 @@ export function useAction(): {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const run = useCallback(
-    async <T,>(action: (api: ApiClient) => Promise<T>): Promise<T | undefined> => {
+    async <T>(action: (api: ApiClient) => Promise<T>): Promise<T | undefined> => {
       if (!api) return undefined;
       setBusy(true);
       setError(undefined);

@@ -25,20 +25,18 @@ export function QueueLog({ message, siteMta }: { message: MessageView; siteMta?:
   const atSite = siteMta === undefined || message.mta === undefined || message.mta === siteMta;
   // Reload whenever the trace says something new about the message.
   const key = `${queueId}|${message.mta}|${message.lastSeq}`;
-  const site = useLoad(
-    async (api) => {
-      if (!queueId || !atSite) return undefined;
-      try {
-        return await api.queueEntry(queueId);
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 404) return null;
-        throw err;
-      }
-    },
-    key,
-  );
+  const site = useLoad(async (api) => {
+    if (!queueId || !atSite) return undefined;
+    try {
+      return await api.queueEntry(queueId);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }, key);
   const peer = useLoad(
-    async (api) => (queueId && !atSite ? (await api.queueOf(message.mta)).find((m) => m.queueId === queueId) ?? null : undefined),
+    async (api) =>
+      queueId && !atSite ? ((await api.queueOf(message.mta)).find((m) => m.queueId === queueId) ?? null) : undefined,
     key,
   );
   if (!queueId) {

@@ -83,18 +83,29 @@ function Body({ text, html }: { text?: string; html?: string }) {
   );
 }
 
-export function StoredMessage({ copies, chosen, links }: { copies: readonly StoredRef[]; chosen?: StoredRef; links: HopLinks }) {
+export function StoredMessage({
+  copies,
+  chosen,
+  links,
+}: {
+  copies: readonly StoredRef[];
+  chosen?: StoredRef;
+  links: HopLinks;
+}) {
   const [index, setIndex] = useState(0);
   const copy = chosen ?? copies[Math.min(index, copies.length - 1)];
   const key = copy ? `${copy.address}|${copy.folder}|${copy.uid}` : '';
   const loaded = useLoad(
-    async (api) => (copy ? parseMessage(bytesToBinary(await api.mailboxRaw(copy.address, copy.folder, copy.uid))) : undefined),
+    async (api) =>
+      copy ? parseMessage(bytesToBinary(await api.mailboxRaw(copy.address, copy.folder, copy.uid))) : undefined,
     key,
   );
   if (!copy) {
     return (
       <Section title="Message" testId="inspector-message">
-        <Empty>Headers and body can be read once a copy is stored in a mailbox (the queue's bytes are not exposed).</Empty>
+        <Empty>
+          Headers and body can be read once a copy is stored in a mailbox (the queue's bytes are not exposed).
+        </Empty>
       </Section>
     );
   }

@@ -27,7 +27,9 @@ export function WhyHere({
         {routes.map((e) => (
           <li key={e.seq} data-route={e.data.route}>
             <code>{e.data.recipient}</code>
-            {e.data.originalRecipient !== e.data.recipient && <span className="muted"> (sent to {e.data.originalRecipient})</span>}{' '}
+            {e.data.originalRecipient !== e.data.recipient && (
+              <span className="muted"> (sent to {e.data.originalRecipient})</span>
+            )}{' '}
             → <strong>{e.data.route}</strong>
             {e.data.host && (
               <>

@@ -1,0 +1,138 @@
+/**
+ * The panels in a real browser against a real world: compose a message from the
+ * Compose panel, inspect it (headers, transcript), turn faults on from the Faults
+ * panel, watch a deferral in the Queue panel, hold and release a queued message.
+ * Every wait is on DOM state; screenshots go to test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { chromium, type Locator, type Page } from 'playwright-core';
+import { ensureRendererBuilt } from '../../server/http/renderer-build.js';
+import { createWorld } from '../../server/world/create-world.js';
+import { loadWorldSpec, withEphemeralPorts } from '../../server/world/load-spec.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
+const SITE_MTA = 'mta.siroe.example';
+const SMARTHOST = 'smarthost.siroe.example';
+
+async function openTab(page: Page, area: 'right' | 'bottom', title: string): Promise<Locator> {
+  const dock = page.locator(`.dock--${area}`);
+  const tab = dock.getByRole('tab', { name: title, exact: true });
+  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+  return dock.locator('.dock__body');
+}
+
+/** Sends the preset from the Compose panel; returns the queue id the server gave. */
+async function composePreset(page: Page, preset: string): Promise<string> {
+  const compose = await openTab(page, 'right', 'Compose');
+  await compose.locator(`button[data-preset="${preset}"]`).click();
+  // Choosing a preset clears the last result, so the next one is this message's.
+  await compose.getByTestId('compose-result').waitFor({ state: 'detached' });
+  await compose.getByRole('button', { name: 'Send', exact: true }).click();
+  const result = compose.getByTestId('compose-result');
+  await result.waitFor();
+  const queueId = await result.getAttribute('data-queue-id');
+  assert.match(queueId ?? '', /^msg_\w+$/);
+  return queueId!;
+}
+
+async function turnOnDown(page: Page, host: string): Promise<void> {
+  const faults = await openTab(page, 'right', 'Faults & clock');
+  const row = faults.getByTestId('fault-row-down');
+  await row.getByLabel('down target').selectOption(host);
+  await row.getByRole('button', { name: 'turn on down' }).click();
+  await faults.locator(`[data-testid="active-fault"][data-fault-kind="down"][data-fault-target="${host}"]`).waitFor();
+}
+
+async function queueRow(page: Page, host: string, queueId: string): Promise<Locator> {
+  const queue = await openTab(page, 'bottom', 'Queue');
+  await queue.getByLabel('queue host').selectOption(host);
+  const row = queue.locator(`[data-testid="queue-row"][data-queue-id="${queueId}"]`);
+  await row.waitFor();
+  return row;
+}
+
+test('the panels: compose, inspect, faults, a deferral in the queue, hold and release', async (t) => {
+  assert.ok(existsSync(CHROMIUM), `the browser tests need Chromium at ${CHROMIUM}`);
+  const staticDir = await ensureRendererBuilt();
+  assert.ok(staticDir, 'the renderer is built');
+  const dataDir = mkdtempSync(join(tmpdir(), 'mailscope-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const world = await createWorld(withEphemeralPorts(loadWorldSpec()), { dataDir, staticDir });
+  t.after(() => world.stop());
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  mkdirSync(artifacts, { recursive: true });
+
+  await page.goto(world.controlUrl!);
+  await page.locator('[data-testid="connection"]', { hasText: 'live' }).waitFor();
+
+  // 1. Compose alice → bob; it shows up in the event list; select it; the inspector shows it.
+  const toBob = await composePreset(page, 'local');
+  const events = await openTab(page, 'bottom', 'Events');
+  await events.getByLabel('filter by message').fill(toBob);
+  await events.locator('.event-row[data-kind="mailbox.stored"]').waitFor();
+  await events.locator('.event-row[data-kind="message.accepted"]').click();
+  const inspector = await openTab(page, 'right', 'Inspector');
+  await inspector.locator(`[data-testid="inspector"][data-trace="${toBob}"]`).waitFor();
+  const headers = inspector.getByTestId('inspector-headers');
+  await headers.getByText('Lunch today?').waitFor();
+  await headers.locator('.header--received').first().waitFor();
+  assert.ok((await headers.locator('.header--received').count()) >= 1, 'a Received: line per hop');
+  const transcripts = inspector.getByTestId('inspector-transcripts');
+  await transcripts.getByText('MAIL FROM:<alice@siroe.example>').waitFor();
+  await transcripts.getByText(`queued as ${toBob}`).waitFor();
+  assert.match((await inspector.getByTestId('inspector-body').textContent()) ?? '', /lunch at noon/);
+  // A Received: host is a diagram node: clicking it picks that node.
+  await headers.locator('.header--received .link-button', { hasText: SITE_MTA }).first().click();
+  await page.locator(`.react-flow__node[data-id="${SITE_MTA}"][data-picked]`).waitFor();
+  await page.screenshot({ path: join(artifacts, 'panels-inspector.png') });
+
+  // 2. Both MX of example.com down; alice → erin: the smarthost defers it.
+  await turnOnDown(page, 'mx1.example.com');
+  await turnOnDown(page, 'mx2.example.com');
+  await page.screenshot({ path: join(artifacts, 'panels-faults.png') });
+  await composePreset(page, 'internet');
+  const queue = await openTab(page, 'bottom', 'Queue');
+  await queue.getByLabel('queue host').selectOption(SMARTHOST);
+  const deferred = queue.locator('[data-testid="queue-row"]', {
+    has: page.locator('tr[data-recipient="erin@example.com"] .status', { hasText: 'deferred' }),
+  });
+  await deferred.first().waitFor();
+  await deferred.first().locator('.countdown', { hasText: /^in / }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'panels-queue-deferred.png') });
+
+  // 3. The smarthost down too: the site MTA itself keeps the message; hold it, release it.
+  await turnOnDown(page, SMARTHOST);
+  const stuck = await composePreset(page, 'internet');
+  const row = await queueRow(page, SITE_MTA, stuck);
+  await row.locator('tr[data-recipient="erin@example.com"] .status', { hasText: 'deferred' }).waitFor();
+  await row.getByRole('button', { name: 'hold', exact: true }).click();
+  await row.getByTestId('queue-status').filter({ hasText: 'held' }).waitFor();
+  await row.getByText('held: held by operator').waitFor();
+  await page.screenshot({ path: join(artifacts, 'panels-queue-held.png') });
+  await row.getByRole('button', { name: 'release', exact: true }).click();
+  await row.getByTestId('queue-status').filter({ hasText: 'deferred' }).waitFor();
+  assert.equal(await row.getByRole('button', { name: 'hold', exact: true }).count(), 1, 'holdable again');
+
+  // 4. Presenter mode and the dark theme from the keyboard; the help opens with '?'.
+  await page.locator('body').click({ position: { x: 5, y: 500 } });
+  await page.keyboard.press('p');
+  await page.locator('html[data-presenter="on"]').waitFor({ state: 'attached' });
+  await page.keyboard.press('t');
+  await page.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'keyboard shortcuts' }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'panels-presenter-dark.png') });
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: 'keyboard shortcuts' }).waitFor({ state: 'detached' });
+  assert.deepEqual(pageErrors, []);
+});
