@@ -61,6 +61,21 @@ export class FaultSwitches {
     return true;
   }
 
+  /**
+   * The world is stopping: switches are not kept across a restart, so the trace says
+   * each is off (without acting on it: the listeners are closing anyway).
+   */
+  announceAllCleared(): void {
+    for (const fault of this.faults.values()) {
+      this.opts.tracer.emit({
+        kind: 'fault.cleared',
+        node: this.opts.node,
+        data: { faultId: fault.id, target: fault.target, kind: fault.kind },
+      });
+    }
+    this.faults.clear();
+  }
+
   list(): Fault[] {
     return [...this.faults.values()];
   }

@@ -128,7 +128,7 @@ export function insertMessage(s: QueueStatements, message: NewMessage, now: numb
 export interface BounceNote {
   recipients: string[];
   dsnQueueId: string;
-  action: 'failed' | 'delayed';
+  action: 'failed' | 'delayed' | 'delivered';
 }
 
 /** 'B' lines on the original message, one per recipient the DSN reports. */

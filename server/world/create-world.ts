@@ -34,6 +34,11 @@ export interface WorldOptions {
   bindAddress?: string;
   /** Built renderer to serve on the web port, if any. */
   staticDir?: string;
+  /**
+   * Where the DKIM keys are kept (default: the data dir). Tests share one folder so
+   * that a hundred short-lived worlds do not each make five RSA keys.
+   */
+  keysDir?: string;
 }
 
 /**
@@ -131,7 +136,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     services,
     lifecycle,
     stores,
-    signerFor: await startDkim({ spec, dataDir: options.dataDir, zones: dns.zones, tracer }),
+    signerFor: await startDkim({ spec, dataDir: options.keysDir ?? options.dataDir, zones: dns.zones, tracer }),
   });
   const lookupPort = (host: string, protocol: ServiceProtocol) => services.port(host, protocol);
   const mta = await startMta({

@@ -80,6 +80,7 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
     router,
     channels,
     retryScheduleMinutes: () => settings.retryScheduleMinutes,
+    delayWarningMinutes: () => settings.delayWarningMinutes,
   });
   lifecycle.add('delivery scheduler', () => scheduler.stop());
 

@@ -243,6 +243,9 @@ export class World {
 
   stop(): Promise<void> {
     if (!this.stopping) {
+      // Fault switches are not kept across a restart: say so in the trace, so a UI that
+      // rebuilds its state from the log does not show them as still on.
+      this.faults.announceAllCleared();
       this.tracer.emit({
         kind: 'world.stopped',
         node: this.spec.hosts.find((h) => h.role === 'mta')!.name,

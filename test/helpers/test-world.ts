@@ -25,7 +25,7 @@ export async function startTestWorld(
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'mailscope-test-'));
   const base = withEphemeralPorts(loadWorldSpec());
   const spec = opts.change ? opts.change(structuredClone(base)) : base;
-  const world = await createWorld(spec, { dataDir, clock: opts.clock });
+  const world = await createWorld(spec, { dataDir, clock: opts.clock, keysDir: sharedKeysDir() });
   const seen: TraceEvent[] = [];
   const waiters: Array<{ test: (e: TraceEvent) => boolean; resolve: (e: TraceEvent) => void }> = [];
   world.tracer.subscribe((event) => {
@@ -70,4 +70,9 @@ export function assertStoryline(events: TraceEvent[], kinds: string[]): void {
     }
     at = found + 1;
   }
+}
+
+/** One folder of DKIM keys for every test world of this machine (made once, then reused). */
+export function sharedKeysDir(): string {
+  return join(tmpdir(), 'mailscope-test-keys');
 }

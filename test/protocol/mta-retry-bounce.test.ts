@@ -54,12 +54,7 @@ describe('retries on the world clock, bounces and loops', () => {
     assert.match(held.data.reason, /retries exhausted for erin@example\.com/);
     const dsn = await lab.waitFor('dsn.generated', (e) => e.data.queueId === id);
     assert.equal(dsn.causedBy, id);
-    assertStoryline(lab.events(id), [
-      'delivery.deferred',
-      'delivery.deferred',
-      'delivery.deferred',
-      'message.held',
-    ]);
+    assertStoryline(lab.events(id), ['delivery.deferred', 'delivery.deferred', 'delivery.deferred', 'message.held']);
     assert.equal(smarthost.queue.get(id)?.status, 'held', 'kept on the disk queue, not deleted');
     // The DSN travels back from the smarthost to the site's MX, and into alice's INBOX.
     const stored = await lab.waitFor('mailbox.stored', (e) => e.data.address === 'alice@siroe.example');
@@ -120,7 +115,10 @@ describe('retries on the world clock, bounces and loops', () => {
     assert.equal(failed.data.code, 550);
     const done = await lab.waitFor('message.dequeued', (e) => e.data.queueId === id);
     assert.equal(done.data.outcome, 'failed');
-    assert.deepEqual(lab.events().filter((e) => e.kind === 'dsn.generated'), []);
+    assert.deepEqual(
+      lab.events().filter((e) => e.kind === 'dsn.generated'),
+      [],
+    );
     assert.ok(lab.events().some((e) => e.kind === 'fault.applied' && e.node === 'smarthost.siroe.example'));
   });
 

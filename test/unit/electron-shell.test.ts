@@ -96,6 +96,9 @@ test('npm start falls back to the browser when Electron is not available', async
   const logged: string[] = [];
   t.mock.method(console, 'log', (line: string) => void logged.push(line));
   // The fallback is `serve`; an unknown option makes it stop right after choosing it.
-  await assert.rejects(start(['--no-such-option'], () => undefined), /no-such-option/);
+  await assert.rejects(
+    start(['--no-such-option'], () => undefined),
+    /no-such-option/,
+  );
   assert.match(logged.join('\n'), /serving the lab for your browser instead/);
 });

@@ -5,12 +5,7 @@
  */
 import type { TraceEvent } from '../../../server/api/trace.js';
 import type { DirectoryView, MailboxMessageView, WorldView } from '../../../server/api/world-view.js';
-import type {
-  ComposeRequest,
-  ComposeResult,
-  DnsZoneView,
-  MailboxSummaryView,
-} from '../../../server/api/world-view.js';
+import type { ComposeRequest, ComposeResult, DnsZoneView, MailboxSummaryView } from '../../../server/api/world-view.js';
 import type { DirectoryUser } from '../topology/topology.js';
 
 export class ApiError extends Error {

@@ -18,6 +18,8 @@ export interface MessageDeliveryOptions {
   router: Pick<Router, 'resolve'>;
   channels: Record<Route['channel'], DeliveryChannel>;
   retryScheduleMinutes: number[];
+  /** Ages (minutes since arrival) at which the sender is warned that delivery is delayed. */
+  delayWarningMinutes?: number[];
   bouncer: Bouncer;
 }
 
@@ -45,6 +47,8 @@ export class MessageDelivery {
   private readonly failures: PendingFailure[] = [];
   /** Recipients whose retries ran out in this pass: bounced, and the message held. */
   private readonly givenUp: PendingFailure[] = [];
+  /** Notices the sender asked for or gets by default (RFC 3461): delays and successes. */
+  private readonly notices: { delayed: PendingFailure[]; delivered: PendingFailure[] } = { delayed: [], delivered: [] };
   /** Set when a queue update reports that no recipient of the message is left waiting. */
   private messageDone = false;
   private expanded = false;
@@ -73,6 +77,7 @@ export class MessageDelivery {
     );
     await this.recordFailures(message, raw);
     await this.holdGivenUp(message, raw);
+    await this.sendNotices(message, raw);
     if (this.messageDone) {
       const outcome =
         this.failures.length > 0 || this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed')
@@ -231,6 +236,17 @@ export class MessageDelivery {
     if (outcome.status === 'delivered') {
       const details = { channel: route.channel, host, code: outcome.code ?? 250, text: outcome.text };
       this.noteUpdate(await this.opts.queue.markDelivered(recipient.recipientId, details));
+      // A success notice comes from the final delivery; a relay passes NOTIFY on instead.
+      if (route.kind === 'store' && recipient.notify?.toUpperCase().includes('SUCCESS')) {
+        this.notices.delivered.push({
+          recipient,
+          code: details.code,
+          text: details.text,
+          channel: route.channel,
+          host,
+          spanId,
+        });
+      }
       const { node } = this.opts;
       this.opts.tracer.emit({
         kind: 'delivery.succeeded',
@@ -282,6 +298,9 @@ export class MessageDelivery {
         nextAttemptAt: next,
       }),
     );
+    if (this.crossesDelayWarning(message, attempt, now)) {
+      this.notices.delayed.push({ recipient, code: error.code, text, channel, host, spanId });
+    }
     this.emit(message, spanId, {
       kind: 'delivery.deferred',
       data: {
@@ -379,6 +398,41 @@ export class MessageDelivery {
       });
     }
     if (bounce) await this.opts.bouncer.announce(message, bounce);
+  }
+
+  /**
+   * Whether the message passed a warning age (delayWarningMinutes) since its previous
+   * attempt. The previous attempt's age comes from the schedule, so nothing extra is
+   * stored; a big clock jump that passes several ages sends one warning.
+   */
+  private crossesDelayWarning(message: QueuedMessage, attempt: number, now: number): boolean {
+    const ages = this.opts.delayWarningMinutes ?? [];
+    if (ages.length === 0 || message.sender === '') return false;
+    const ageMs = now - message.receivedAt;
+    const sinceLastMs = attempt <= 1 ? ageMs + 1 : (this.opts.retryScheduleMinutes[attempt - 2] ?? 0) * 60_000;
+    const previousAgeMs = ageMs - sinceLastMs;
+    return ages.some((minutes) => previousAgeMs < minutes * 60_000 && minutes * 60_000 <= ageMs);
+  }
+
+  private async sendNotices(message: QueuedMessage, raw: Buffer): Promise<void> {
+    for (const action of ['delayed', 'delivered'] as const) {
+      const list = this.notices[action];
+      if (list.length === 0) continue;
+      const notice = await this.opts.bouncer.enqueue(
+        message,
+        raw,
+        list.map(({ recipient, code, text, host }) => ({
+          address: recipient.address,
+          originalAddress: recipient.originalAddress,
+          code,
+          text,
+          host,
+          notify: recipient.notify,
+        })),
+        action,
+      );
+      if (notice) await this.opts.bouncer.announce(message, notice);
+    }
   }
 
   private noteUpdate(update: RecipientUpdate): void {

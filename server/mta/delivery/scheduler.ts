@@ -2,9 +2,10 @@ import type { TimerHandle } from '../../core/clock.js';
 import type { QueuedMessage, QueuedRecipient } from '../../queue/types.js';
 import { MessageDelivery, type MessageDeliveryOptions } from './message-delivery.js';
 
-export interface SchedulerOptions extends Omit<MessageDeliveryOptions, 'retryScheduleMinutes'> {
+export interface SchedulerOptions extends Omit<MessageDeliveryOptions, 'retryScheduleMinutes' | 'delayWarningMinutes'> {
   /** Read at each delivery, so a scenario can change the schedule of a running world. */
   retryScheduleMinutes: () => number[];
+  delayWarningMinutes?: () => number[];
   /** Messages being worked on at once. */
   maxInFlight?: number;
 }
@@ -88,7 +89,11 @@ export class DeliveryScheduler {
     loaded?: { message: QueuedMessage; raw: Buffer },
   ): void {
     this.inFlight++;
-    const delivery = new MessageDelivery({ ...this.opts, retryScheduleMinutes: this.opts.retryScheduleMinutes() });
+    const delivery = new MessageDelivery({
+      ...this.opts,
+      retryScheduleMinutes: this.opts.retryScheduleMinutes(),
+      delayWarningMinutes: this.opts.delayWarningMinutes?.(),
+    });
     let newWork = false;
     delivery
       .run(queueId, recipients, loaded)

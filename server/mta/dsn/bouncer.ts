@@ -3,7 +3,7 @@ import { randomId } from '../../core/ids.js';
 import type { Tracer } from '../../core/tracer.js';
 import type { QueueStore } from '../../queue/queue-store.js';
 import type { QueuedMessage } from '../../queue/types.js';
-import { buildDsn, statusOf } from './build-dsn.js';
+import { buildDsn, statusOf, type DsnAction } from './build-dsn.js';
 
 export interface FailedRecipient {
   address: string;
@@ -17,9 +17,23 @@ export interface FailedRecipient {
 
 /** A bounce committed to the queue, not yet announced. */
 export interface QueuedBounce {
+  action: DsnAction;
   dsnQueueId: string;
   recipients: string[];
   sizeBytes: number;
+}
+
+/**
+ * RFC 3461 §4.1: who asked to hear of what. Without NOTIFY the MTA decides: failures
+ * and delays are reported (as most MTAs do), successes only when asked for.
+ */
+export function wantsNotice(action: DsnAction, notify: string | undefined): boolean {
+  if (action === 'failed') return wantsFailureNotice(notify);
+  if (!notify) return action === 'delayed';
+  return notify
+    .toUpperCase()
+    .split(',')
+    .includes(action === 'delayed' ? 'DELAY' : 'SUCCESS');
 }
 
 /** RFC 3461 §4.1: no failure notice when NOTIFY says NEVER, or names only other events. */
@@ -44,12 +58,18 @@ export class Bouncer {
   ) {}
 
   /** Builds and enqueues the DSN; undefined when there is nobody to tell. */
-  async enqueue(message: QueuedMessage, raw: Buffer, failed: FailedRecipient[]): Promise<QueuedBounce | undefined> {
-    const reported = failed.filter((f) => wantsFailureNotice(f.notify));
+  async enqueue(
+    message: QueuedMessage,
+    raw: Buffer,
+    failed: FailedRecipient[],
+    action: DsnAction = 'failed',
+  ): Promise<QueuedBounce | undefined> {
+    const reported = failed.filter((f) => wantsNotice(action, f.notify));
     if (message.sender === '' || reported.length === 0) return undefined;
     const now = this.opts.clock.now();
     const dsnQueueId = randomId('msg');
     const dsn = buildDsn({
+      action,
       reportingMta: this.opts.reportingMta,
       dsnQueueId,
       originalQueueId: message.queueId,
@@ -76,18 +96,18 @@ export class Bouncer {
       origin: `${this.opts.reportingMta} [dsn]`,
       receivedAt: now,
     });
-    return { dsnQueueId, recipients: reported.map((f) => f.address), sizeBytes: dsn.length };
+    return { dsnQueueId, recipients: reported.map((f) => f.address), sizeBytes: dsn.length, action };
   }
 
   /** After the failures are recorded: note the bounce on the original, tell the trace, wake delivery. */
   async announce(message: QueuedMessage, bounce: QueuedBounce): Promise<void> {
-    const { dsnQueueId, recipients } = bounce;
-    await this.opts.queue.recordBounce(message.queueId, { recipients, dsnQueueId, action: 'failed' });
+    const { dsnQueueId, recipients, action } = bounce;
+    await this.opts.queue.recordBounce(message.queueId, { recipients, dsnQueueId, action });
     const common = { node: this.opts.reportingMta, traceId: dsnQueueId, causedBy: message.traceId, spanId: dsnQueueId };
     this.opts.tracer.emit({
       kind: 'dsn.generated',
       ...common,
-      data: { queueId: message.queueId, dsnQueueId, recipients, action: 'failed' },
+      data: { queueId: message.queueId, dsnQueueId, recipients, action },
     });
     this.opts.tracer.emit({
       kind: 'message.queued',

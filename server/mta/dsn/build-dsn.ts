@@ -10,7 +10,11 @@ export interface DsnRecipient {
   remoteHost?: string;
 }
 
+export type DsnAction = 'failed' | 'delayed' | 'delivered';
+
 export interface DsnInput {
+  /** RFC 3464 §2.3.3: what happened to the recipients reported on. Default failed. */
+  action?: DsnAction;
   reportingMta: string;
   dsnQueueId: string;
   originalQueueId: string;
@@ -28,13 +32,38 @@ export interface DsnInput {
  * the machine-readable message/delivery-status, and the original headers
  * (text/rfc822-headers — the body is not sent back, as most MTAs do).
  */
+const WORDING: Record<DsnAction, { subject: string; text: string[]; part: string }> = {
+  failed: {
+    subject: 'Undelivered Mail Returned to Sender',
+    text: [
+      "I'm sorry to have to inform you that your message could not",
+      'be delivered to one or more recipients. The reasons are below.',
+    ],
+    part: 'Undelivered Message Headers',
+  },
+  delayed: {
+    subject: 'Delayed Mail (still being retried)',
+    text: [
+      'This is a warning only: you do not need to send your message again.',
+      'It could not be delivered yet to the recipients below; the mail system will keep trying.',
+    ],
+    part: 'Delayed Message Headers',
+  },
+  delivered: {
+    subject: 'Successful Mail Delivery Report',
+    text: ['Your message was delivered to the recipients below, as you asked to be told (NOTIFY=SUCCESS).'],
+    part: 'Delivered Message Headers',
+  },
+};
+
 export function buildDsn(input: DsnInput): Buffer {
+  const action = input.action ?? 'failed';
+  const wording = WORDING[action];
   const boundary = `${input.dsnQueueId}/${input.reportingMta}`;
   const human = [
     `This is the mail system at host ${input.reportingMta}.`,
     '',
-    "I'm sorry to have to inform you that your message could not",
-    'be delivered to one or more recipients. The reasons are below.',
+    ...wording.text,
     '',
     ...input.recipients.map((r) => `<${r.address}>: ${r.diagnostic}`),
     '',
@@ -45,7 +74,7 @@ export function buildDsn(input: DsnInput): Buffer {
     ...(r.originalAddress && r.originalAddress.toLowerCase() !== r.address.toLowerCase()
       ? [`Original-Recipient: rfc822; ${r.originalAddress}`]
       : []),
-    'Action: failed',
+    `Action: ${action}`,
     `Status: ${r.status}`,
     ...(r.remoteHost ? [`Remote-MTA: dns; ${r.remoteHost}`] : []),
     `Diagnostic-Code: smtp; ${r.diagnostic.replace(/\r?\n/g, ' ')}`,
@@ -53,7 +82,7 @@ export function buildDsn(input: DsnInput): Buffer {
   const lines = [
     `From: Mail Delivery System <MAILER-DAEMON@${input.reportingMta}>`,
     `To: <${input.sender}>`,
-    'Subject: Undelivered Mail Returned to Sender',
+    `Subject: ${wording.subject}`,
     `Date: ${rfc5322Date(input.now)}`,
     `Message-ID: <${input.dsnQueueId}@${input.reportingMta}>`,
     'Auto-Submitted: auto-replied',
@@ -79,7 +108,7 @@ export function buildDsn(input: DsnInput): Buffer {
     ...perRecipient,
     '',
     `--${boundary}`,
-    'Content-Description: Undelivered Message Headers',
+    `Content-Description: ${wording.part}`,
     'Content-Type: text/rfc822-headers',
     'Content-Transfer-Encoding: 8bit',
     '',

@@ -124,6 +124,7 @@ export class PeerMta {
       router,
       channels,
       retryScheduleMinutes: () => opts.settings.retryScheduleMinutes,
+      delayWarningMinutes: () => opts.settings.delayWarningMinutes,
     });
     lifecycle.add(`${host.name} scheduler`, () => this.scheduler.stop());
     this.accept = {

@@ -74,6 +74,9 @@ export function decodeCharset(binary: string, charset = 'utf-8'): string {
 
 /** Splits at the first empty line: header block and body (both binary strings). */
 export function splitHeaderBody(raw: string): { head: string; body: string } {
+  // A part may start with its empty line: no header fields at all.
+  const leading = /^\r?\n/.exec(raw);
+  if (leading) return { head: '', body: raw.slice(leading[0].length) };
   const match = /\r?\n\r?\n/.exec(raw);
   if (!match) return { head: raw, body: '' };
   return { head: raw.slice(0, match.index), body: raw.slice(match.index + match[0].length) };
@@ -244,7 +247,11 @@ export function splitMultipart(body: string, boundary: string): string[] {
   for (;;) {
     const at = body.indexOf(delimiter, from);
     if (at < 0) break;
-    if (at === 0 || body[at - 1] === '\n') starts.push(at);
+    // A delimiter starts a line and is followed by "--", white space or the line end ("--bx" is not "--b").
+    const after = body[at + delimiter.length];
+    const ends =
+      after === undefined || after === '-' || after === '\r' || after === '\n' || after === ' ' || after === '\t';
+    if ((at === 0 || body[at - 1] === '\n') && ends) starts.push(at);
     from = at + delimiter.length;
   }
   const parts: string[] = [];

@@ -143,7 +143,8 @@ function QueuePanel() {
           </select>
         </label>
         <span className="muted" data-testid="queue-summary">
-          {summary.messages} messages · {summary.deferred} deferred · {summary.held} held
+          {summary.messages} {summary.messages === 1 ? 'message' : 'messages'} · {summary.deferred} deferred ·{' '}
+          {summary.held} held
         </span>
         <label>
           <input type="checkbox" checked={heldOnly} onChange={(e) => setHeldOnly(e.target.checked)} /> held only

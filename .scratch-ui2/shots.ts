@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { ensureRendererBuilt } from '../server/http/renderer-build.js';
+import { createWorld } from '../server/world/create-world.js';
+import { loadWorldSpec, withEphemeralPorts } from '../server/world/load-spec.js';
+
+const out = '/tmp/ui2/shots';
+async function main() {
+  const staticDir = await ensureRendererBuilt();
+  const dataDir = mkdtempSync(join(tmpdir(), 'mailscope-'));
+  const world = await createWorld(withEphemeralPorts(loadWorldSpec()), { dataDir, staticDir: staticDir! });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
+  page.on('console', (m) => m.type() === 'error' && console.log('CONSOLE', m.text()));
+  await page.goto(world.controlUrl!);
+  await page.locator('[data-testid="connection"]', { hasText: 'live' }).waitFor();
+  const tab = async (area: string, name: string) => {
+    const t = page.locator(`.dock--${area}`).getByRole('tab', { name, exact: true });
+    if ((await t.getAttribute('aria-selected')) !== 'true') await t.click();
+  };
+  const send = async (preset: string) => {
+    await tab('right', 'Compose');
+    await page.locator(`button[data-preset="${preset}"]`).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const r = page.locator('[data-testid="compose-result"], [data-testid="compose-error"]');
+    await r.waitFor();
+    console.log(preset, await r.textContent());
+    return (await r.getAttribute('data-queue-id')) ?? '';
+  };
+  const inspect = async (name: string, wait: string) => {
+    await tab('right', 'Inspector');
+    await page.getByTestId('inspector').getByText(wait).first().waitFor({ timeout: 15000 }).catch(() => console.log('no', wait));
+    await page.screenshot({ path: `${out}/${name}.png` });
+    const el = page.getByTestId('inspector');
+    await el.evaluate((e) => (e.scrollTop = 600));
+    await page.screenshot({ path: `${out}/${name}-2.png` });
+    await el.evaluate((e) => (e.scrollTop = 1400));
+    await page.screenshot({ path: `${out}/${name}-3.png` });
+  };
+  await send('local');
+  await inspect('bob', 'Lunch today?');
+  await send('gtube');
+  await page.waitForTimeout(2500);
+  await inspect('gtube', 'GTUBE');
+  await send('eicar');
+  await page.waitForTimeout(2500);
+  await inspect('eicar', 'invoice.com');
+  await send('forged-bank');
+  await page.waitForTimeout(2500);
+  await inspect('bank', 'because');
+  await send('unknown');
+  await page.waitForTimeout(2500);
+  await inspect('ghost', 'DSN');
+  await send('lan');
+  await page.waitForTimeout(1500);
+  await inspect('lan', 'because');
+  await tab('bottom', 'Stores');
+  await page.getByTestId('stores-panel').getByRole('button', { name: /^INBOX/ }).nth(1).click();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `${out}/stores.png` });
+  await tab('bottom', 'Directory');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${out}/directory.png` });
+  await tab('bottom', 'DNS');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${out}/dns.png` });
+  await browser.close();
+  await world.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+main().catch((e) => { console.error(e); process.exit(1); });
