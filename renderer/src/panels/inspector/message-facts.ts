@@ -31,8 +31,12 @@ function traceOfQueueId(fold: FoldState, queueId: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The copies the next MTA of the lab queued: the fold links them by message.accepted's
+ * upstreamQueueId (relayedTo); a "queued as X" reply to a delivery names them too.
+ */
 function nextHops(fold: FoldState, traceId: string): string[] {
-  const out: string[] = [];
+  const out = [...(fold.messages.get(traceId)?.relayedTo ?? [])];
   for (const e of eventsOfTrace(fold.events, fold.eventsByTrace, traceId)) {
     if (e.kind !== 'delivery.succeeded') continue;
     const queueId = QUEUED_AS.exec(e.data.text)?.[1];
@@ -43,8 +47,9 @@ function nextHops(fold: FoldState, traceId: string): string[] {
 }
 
 function previousHop(fold: FoldState, traceId: string): string | undefined {
-  const queueId = fold.messages.get(traceId)?.queueId ?? traceId;
-  const needle = `queued as ${queueId}`;
+  const m = fold.messages.get(traceId);
+  if (m?.relayedFrom !== undefined) return m.relayedFrom;
+  const needle = `queued as ${m?.queueId ?? traceId}`;
   for (let i = fold.events.length - 1; i >= 0; i--) {
     const e = fold.events[i]!;
     if (e.kind === 'delivery.succeeded' && e.traceId !== traceId && e.data.text.includes(needle)) return e.traceId;
