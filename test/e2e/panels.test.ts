@@ -96,25 +96,21 @@ test('the panels: compose, inspect, faults, a deferral in the queue, hold and re
   await page.locator(`.react-flow__node[data-id="${SITE_MTA}"][data-picked]`).waitFor();
   await page.screenshot({ path: join(artifacts, 'panels-inspector.png') });
 
-  // 2. Both MX of example.com down; alice → erin: the smarthost defers it.
+  // 2. Both MX of example.com down; alice → erin: the smarthost defers it; hold it there, release it.
   await turnOnDown(page, 'mx1.example.com');
   await turnOnDown(page, 'mx2.example.com');
   await page.screenshot({ path: join(artifacts, 'panels-faults.png') });
   await composePreset(page, 'internet');
   const queue = await openTab(page, 'bottom', 'Queue');
   await queue.getByLabel('queue host').selectOption(SMARTHOST);
-  const deferred = queue.locator('[data-testid="queue-row"]', {
-    has: page.locator('tr[data-recipient="erin@example.com"] .status', { hasText: 'deferred' }),
-  });
-  await deferred.first().waitFor();
-  await deferred.first().locator('.countdown', { hasText: /^in / }).waitFor();
+  const row = queue
+    .locator('[data-testid="queue-row"]', {
+      has: page.locator('tr[data-recipient="erin@example.com"] .status', { hasText: 'deferred' }),
+    })
+    .first();
+  await row.waitFor();
+  await row.locator('.countdown', { hasText: /^in / }).waitFor();
   await page.screenshot({ path: join(artifacts, 'panels-queue-deferred.png') });
-
-  // 3. The smarthost down too: the site MTA itself keeps the message; hold it, release it.
-  await turnOnDown(page, SMARTHOST);
-  const stuck = await composePreset(page, 'internet');
-  const row = await queueRow(page, SITE_MTA, stuck);
-  await row.locator('tr[data-recipient="erin@example.com"] .status', { hasText: 'deferred' }).waitFor();
   await row.getByRole('button', { name: 'hold', exact: true }).click();
   await row.getByTestId('queue-status').filter({ hasText: 'held' }).waitFor();
   await row.getByText('held: held by operator').waitFor();
@@ -122,6 +118,15 @@ test('the panels: compose, inspect, faults, a deferral in the queue, hold and re
   await row.getByRole('button', { name: 'release', exact: true }).click();
   await row.getByTestId('queue-status').filter({ hasText: 'deferred' }).waitFor();
   assert.equal(await row.getByRole('button', { name: 'hold', exact: true }).count(), 1, 'holdable again');
+
+  // 3. The site MTA's own queue: with the smarthost down too, the message waits at the site.
+  await turnOnDown(page, SMARTHOST);
+  const stuck = await composePreset(page, 'internet');
+  const siteRow = await queueRow(page, SITE_MTA, stuck);
+  await siteRow.locator('tr[data-recipient="erin@example.com"] .status', { hasText: 'deferred' }).waitFor();
+  await page
+    .locator(`.react-flow__node[data-id="@queue"] [data-testid="queue-deferred"]`, { hasText: /^1 deferred/ })
+    .waitFor();
 
   // 4. Presenter mode and the dark theme from the keyboard; the help opens with '?'.
   await page.locator('body').click({ position: { x: 5, y: 500 } });

@@ -147,6 +147,31 @@ describe('inspector facts', () => {
     );
   });
 
+  test('the fold\'s upstreamQueueId link is enough: no "queued as" text needed', () => {
+    const t = new TraceBuilder();
+    const events = outbound(t).map((e) => {
+      if (e.kind === 'message.accepted' && e.traceId === 'msg_hop')
+        return { ...e, data: { ...e.data, upstreamQueueId: 'msg_site' } };
+      if (e.kind === 'delivery.succeeded') return { ...e, data: { ...e.data, text: '250 ok' } };
+      return e;
+    });
+    const fold = foldEvents(emptyFoldState(), events, history);
+    assert.deepEqual(
+      relatedTraces(fold, 'msg_site').map((r) => [r.traceId, r.relation]),
+      [
+        ['msg_site', 'this message'],
+        ['msg_hop', 'next hop'],
+      ],
+    );
+    assert.deepEqual(
+      relatedTraces(fold, 'msg_hop').map((r) => [r.traceId, r.relation]),
+      [
+        ['msg_hop', 'this message'],
+        ['msg_site', 'previous hop'],
+      ],
+    );
+  });
+
   test('the timeline spans both hops, with the attempt timed to its outcome', () => {
     const t = new TraceBuilder();
     const fold = foldEvents(emptyFoldState(), outbound(t), history);

@@ -147,7 +147,7 @@ export class ApiClient {
     return this.get(host ? `/api/queue?host=${encodeURIComponent(host)}` : '/api/queue');
   }
 
-  /** One message of the site MTA's queue with its log records. */
+  /** One queued message, at whichever MTA of the world holds it, with its log records. */
   queueEntry(queueId: string): Promise<QueueEntryView> {
     return this.get(`/api/queue/${encodeURIComponent(queueId)}`);
   }

@@ -7,6 +7,14 @@ import { parseRoute, type Route } from '../route.js';
 import type { ExpansionTarget, Router } from '../router.js';
 import { planExpansion } from './expansion.js';
 import type { Bouncer } from '../dsn/bouncer.js';
+import {
+  crossesDelayWarning,
+  holdGivenUp,
+  reportedRecipient,
+  sendNotices,
+  type NoticeContext,
+  type PendingFailure,
+} from './sender-notices.js';
 import type { DeliveryChannel, DeliveryHop, RecipientOutcome } from './channel.js';
 import { nextAttemptAt } from './retry-policy.js';
 
@@ -21,15 +29,6 @@ export interface MessageDeliveryOptions {
   /** Ages (minutes since arrival) at which the sender is warned that delivery is delayed. */
   delayWarningMinutes?: number[];
   bouncer: Bouncer;
-}
-
-interface PendingFailure {
-  recipient: QueuedRecipient;
-  code?: number;
-  text: string;
-  channel: string;
-  host?: string;
-  spanId: string;
 }
 
 interface RoutedRecipient {
@@ -76,8 +75,8 @@ export class MessageDelivery {
       [...byDestination.values()].map((group) => this.attempt(message, raw, group, `${queueId}.d${++attemptNo}`)),
     );
     await this.recordFailures(message, raw);
-    await this.holdGivenUp(message, raw);
-    await this.sendNotices(message, raw);
+    await holdGivenUp(this.noticeContext(), message, raw, this.givenUp);
+    await sendNotices(this.opts.bouncer, message, raw, this.notices);
     if (this.messageDone) {
       const outcome =
         this.failures.length > 0 || this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed')
@@ -298,7 +297,7 @@ export class MessageDelivery {
         nextAttemptAt: next,
       }),
     );
-    if (this.crossesDelayWarning(message, attempt, now)) {
+    if (crossesDelayWarning(this.opts, message, attempt, now)) {
       this.notices.delayed.push({ recipient, code: error.code, text, channel, host, spanId });
     }
     this.emit(message, spanId, {
@@ -334,18 +333,7 @@ export class MessageDelivery {
    */
   private async recordFailures(message: QueuedMessage, raw: Buffer): Promise<void> {
     if (this.failures.length === 0) return;
-    const bounce = await this.opts.bouncer.enqueue(
-      message,
-      raw,
-      this.failures.map(({ recipient, code, text, host }) => ({
-        address: recipient.address,
-        originalAddress: recipient.originalAddress,
-        code,
-        text,
-        host,
-        notify: recipient.notify,
-      })),
-    );
+    const bounce = await this.opts.bouncer.enqueue(message, raw, this.failures.map(reportedRecipient));
     for (const { recipient, code, text, channel, host, spanId } of this.failures) {
       this.noteUpdate(await this.opts.queue.markFailed(recipient.recipientId, { channel, host, code, text }));
       this.emit(message, spanId, {
@@ -356,83 +344,8 @@ export class MessageDelivery {
     if (bounce) await this.opts.bouncer.announce(message, bounce);
   }
 
-  /** Bounce first (as for failures), then keep the recipients waiting and hold the message. */
-  private async holdGivenUp(message: QueuedMessage, raw: Buffer): Promise<void> {
-    if (this.givenUp.length === 0) return;
-    const bounce = await this.opts.bouncer.enqueue(
-      message,
-      raw,
-      this.givenUp.map(({ recipient, code, text, host }) => ({
-        address: recipient.address,
-        originalAddress: recipient.originalAddress,
-        code,
-        text,
-        host,
-        notify: recipient.notify,
-      })),
-    );
-    const now = this.opts.clock.now();
-    for (const { recipient, code, text, channel, host, spanId } of this.givenUp) {
-      await this.opts.queue.markDeferred(recipient.recipientId, { channel, host, code, text, nextAttemptAt: now });
-      this.emit(message, spanId, {
-        kind: 'delivery.deferred',
-        data: {
-          queueId: message.queueId,
-          recipient: recipient.address,
-          channel,
-          host,
-          code,
-          text,
-          attempt: recipient.attempts + 1,
-        },
-      });
-    }
-    const reason = `retries exhausted for ${this.givenUp.map((g) => g.recipient.address).join(', ')}`;
-    if (this.opts.queue.hold(message.queueId, reason)?.status === 'held') {
-      this.opts.tracer.emit({
-        kind: 'message.held',
-        node: this.opts.node,
-        traceId: message.traceId,
-        spanId: message.queueId,
-        data: { queueId: message.queueId, reason },
-      });
-    }
-    if (bounce) await this.opts.bouncer.announce(message, bounce);
-  }
-
-  /**
-   * Whether the message passed a warning age (delayWarningMinutes) since its previous
-   * attempt. The previous attempt's age comes from the schedule, so nothing extra is
-   * stored; a big clock jump that passes several ages sends one warning.
-   */
-  private crossesDelayWarning(message: QueuedMessage, attempt: number, now: number): boolean {
-    const ages = this.opts.delayWarningMinutes ?? [];
-    if (ages.length === 0 || message.sender === '') return false;
-    const ageMs = now - message.receivedAt;
-    const sinceLastMs = attempt <= 1 ? ageMs + 1 : (this.opts.retryScheduleMinutes[attempt - 2] ?? 0) * 60_000;
-    const previousAgeMs = ageMs - sinceLastMs;
-    return ages.some((minutes) => previousAgeMs < minutes * 60_000 && minutes * 60_000 <= ageMs);
-  }
-
-  private async sendNotices(message: QueuedMessage, raw: Buffer): Promise<void> {
-    for (const action of ['delayed', 'delivered'] as const) {
-      const list = this.notices[action];
-      if (list.length === 0) continue;
-      const notice = await this.opts.bouncer.enqueue(
-        message,
-        raw,
-        list.map(({ recipient, code, text, host }) => ({
-          address: recipient.address,
-          originalAddress: recipient.originalAddress,
-          code,
-          text,
-          host,
-          notify: recipient.notify,
-        })),
-        action,
-      );
-      if (notice) await this.opts.bouncer.announce(message, notice);
-    }
+  private noticeContext(): NoticeContext {
+    return { ...this.opts, emit: (message, spanId, event) => this.emit(message, spanId, event) };
   }
 
   private noteUpdate(update: RecipientUpdate): void {

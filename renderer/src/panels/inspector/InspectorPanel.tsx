@@ -42,7 +42,6 @@ function useHopLinks(): HopLinks {
 function TraceInspector({ traceId, inspected }: { traceId: string; inspected?: StoredRef }) {
   const { store } = useServices();
   const message = useAppState((s) => s.fold.messages.get(traceId));
-  const siteMta = useAppState((s) => s.world?.hosts.find((h) => h.role === 'mta')?.name);
   const facts = useInspectorFacts(traceId);
   const links = useHopLinks();
   const pickTrace = useCallback((id: string) => actions.inspectTrace(store, id), [store]);
@@ -81,7 +80,7 @@ function TraceInspector({ traceId, inspected }: { traceId: string; inspected?: S
       <WhyHere routing={facts.routing} isNode={links.isNode} onPickNode={links.onPickNode} />
       <Timeline steps={facts.steps} isNode={links.isNode} onPickNode={links.onPickNode} />
       <Transcripts refs={facts.sessions} />
-      {message && <QueueLog message={message} siteMta={siteMta} />}
+      {message && <QueueLog message={message} />}
       <StoredMessage copies={facts.stored} chosen={chosen} links={links} />
     </div>
   );

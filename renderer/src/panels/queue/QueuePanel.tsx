@@ -16,12 +16,6 @@ import { formatBytes, formatCountdown, formatWorldDateTime } from '../shared/for
 import { useAction, useLoad, useWorldNow } from '../shared/hooks.js';
 import { QUEUE_ROLES, actionsFor, lastQueueEventSeq, recipientState, summarizeQueue } from './queue-view.js';
 
-/**
- * The control API acts on (and logs) the site MTA's queue only; another host's queue
- * is listed but cannot be acted on until the API takes `?host=` for actions too.
- */
-const PEER_ACTIONS_SUPPORTED = false;
-
 /** Coalesces bursts of queue events into one reload. */
 function useSettled<T>(value: T, delayMs: number): T {
   const [settled, setSettled] = useState(value);
@@ -37,7 +31,7 @@ function Countdown({ at }: { at: number }) {
   return <span className="countdown">{formatCountdown(at - now)}</span>;
 }
 
-function QueueRow({ m, actionable, onChanged }: { m: QueuedMessageView; actionable: boolean; onChanged(): void }) {
+function QueueRow({ m, onChanged }: { m: QueuedMessageView; onChanged(): void }) {
   const { store } = useServices();
   const action = useAction();
   const status =
@@ -70,8 +64,8 @@ function QueueRow({ m, actionable, onChanged }: { m: QueuedMessageView; actionab
             <button
               key={name}
               type="button"
-              disabled={!actionable || action.busy}
-              title={actionable ? `${name} ${m.queueId}` : 'the control API acts on the site MTA queue only'}
+              disabled={action.busy}
+              title={`${name} ${m.queueId}`}
               onClick={() => void act(name)}
             >
               {name === 'retry' ? 'retry now' : name}
@@ -128,7 +122,6 @@ function QueuePanel() {
   const list = loaded.data ?? [];
   const shown = heldOnly ? list.filter((m) => m.status === 'held') : list;
   const summary = summarizeQueue(list);
-  const isSite = host === hosts[0];
   return (
     <div className="panel queue-panel" data-testid="queue-panel">
       <div className="panel__bar">
@@ -159,13 +152,10 @@ function QueuePanel() {
           {loaded.error}
         </p>
       )}
-      {!isSite && !PEER_ACTIONS_SUPPORTED && (
-        <p className="muted">Actions work on the site MTA's queue; other hosts' queues are shown read-only.</p>
-      )}
       {shown.length === 0 && !loaded.loading && <p className="panel-empty">The queue is empty.</p>}
       <ul className="queue-list">
         {shown.map((m) => (
-          <QueueRow key={m.queueId} m={m} actionable={isSite || PEER_ACTIONS_SUPPORTED} onChanged={loaded.reload} />
+          <QueueRow key={m.queueId} m={m} onChanged={loaded.reload} />
         ))}
       </ul>
     </div>
