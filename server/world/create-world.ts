@@ -6,7 +6,7 @@ import { FaultSwitches } from '../core/faults.js';
 import { type ClockMode, WorldClock } from '../core/clock.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import { connectAddress, internalBindAddress, urlHost } from '../core/net-address.js';
-import { loadOrCreateCertificate } from '../core/tls-cert.js';
+import { loadOrCreateCertificate, type TlsMaterial } from '../core/tls-cert.js';
 import { TraceLog } from '../core/trace-log.js';
 import { WorldTracer } from '../core/tracer.js';
 import { DirectoryClient } from '../directory/client.js';
@@ -22,7 +22,7 @@ import { startStoreHost } from './start-store.js';
 import type { StoreHost } from './store-host.js';
 import { World } from './world.js';
 import { WorldServices } from './services.js';
-import { startDns } from './start-dns.js';
+import { startDns, type WorldDns } from './start-dns.js';
 import { startPeers } from './start-peers.js';
 import { startDkim } from './dkim-keys.js';
 
@@ -64,27 +64,18 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
 
   const clock = new WorldClock(options.clock ?? { kind: 'real' });
   lifecycle.add('clock', () => clock.close());
-  const traceLog = await TraceLog.open(join(options.dataDir, 'trace.sqlite'));
-  lifecycle.add('trace log', () => traceLog.close());
-  const tracer = new WorldTracer(clock, traceLog, traceLog.lastSeq());
-  const tls = await loadOrCreateCertificate(
-    options.dataDir,
-    spec.hosts.map((h) => h.name),
-  );
-
   const services = new WorldServices(bindAddress);
   const listen = services.listen.bind(services);
-  const faults = new FaultSwitches({ tracer, node: webNodeOf(spec), now: () => clock.now() });
-  const dns = await startDns({ spec, bindAddress, tracer, clock, faults, services, lifecycle });
 
-  // Directory first: everything else looks things up in it.
+  // Directory first: everything else looks things up in it. Its thread boots while
+  // the trace log's does (each takes a few hundred ms to load its code).
   const directoryHost = spec.hosts.find((h) => h.role === 'directory')!;
   const service = {
     dn: `uid=mailsrv,ou=Services,${spec.site.baseDn}`,
     password: randomBytes(18).toString('base64url'),
   };
   let directoryThread: HostThread | undefined;
-  const ldapPort = await services.listen(directoryHost, 'ldap', async (port) => {
+  const directoryStarted = services.listen(directoryHost, 'ldap', async (port) => {
     const init: DirectoryThreadInit = {
       options: { spec, node: directoryHost.name, serviceCredentials: service },
       port,
@@ -98,6 +89,27 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     directoryThread = thread;
     return started as number;
   });
+  let traceLog: TraceLog;
+  let tracer: WorldTracer;
+  let tls: TlsMaterial;
+  let faults: FaultSwitches;
+  let dns: WorldDns;
+  try {
+    traceLog = await TraceLog.open(join(options.dataDir, 'trace.sqlite'));
+    lifecycle.add('trace log', () => traceLog.close());
+    tracer = new WorldTracer(clock, traceLog, traceLog.lastSeq());
+    tls = await loadOrCreateCertificate(
+      options.dataDir,
+      spec.hosts.map((h) => h.name),
+    );
+    faults = new FaultSwitches({ tracer, node: webNodeOf(spec), now: () => clock.now() });
+    dns = await startDns({ spec, bindAddress, tracer, clock, faults, services, lifecycle });
+  } catch (err) {
+    // Let the directory thread finish starting, so the lifecycle closes it too.
+    await directoryStarted.catch(() => undefined);
+    throw err;
+  }
+  const ldapPort = await directoryStarted;
   const directoryFor = (callerNode: string) =>
     new DirectoryClient({
       url: `ldap://${urlHost(connectAddress(bindAddress))}:${ldapPort}`,
