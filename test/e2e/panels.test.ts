@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { chromium, type Locator, type Page } from 'playwright-core';
 import { ensureRendererBuilt } from '../../server/http/renderer-build.js';
@@ -95,6 +97,43 @@ test('the panels: compose, inspect, faults, a deferral in the queue, hold and re
   await headers.locator('.header--received .link-button', { hasText: SITE_MTA }).first().click();
   await page.locator(`.react-flow__node[data-id="${SITE_MTA}"][data-picked]`).waitFor();
   await page.screenshot({ path: join(artifacts, 'panels-inspector.png') });
+
+  // 1b. Mail HTML is shown only in a sandboxed frame: no script runs, no remote load happens.
+  let remoteHits = 0;
+  const tracker = createServer((_req, res) => {
+    remoteHits += 1;
+    res.end('x');
+  });
+  await new Promise<void>((resolve) => tracker.listen(0, '127.0.0.1', resolve));
+  t.after(() => tracker.close());
+  const pixel = `http://127.0.0.1:${(tracker.address() as AddressInfo).port}/pixel.gif`;
+  const compose = await openTab(page, 'right', 'Compose');
+  await compose.getByLabel('to', { exact: true }).fill('bob@siroe.example');
+  await compose.getByLabel('subject').fill('Newsletter');
+  await compose.getByLabel('text', { exact: true }).fill('');
+  await compose.getByText('HTML body and attachments').click();
+  await compose
+    .getByLabel('html')
+    .fill(
+      `<h1>Hello in HTML</h1><img src="${pixel}"><script>parent.document.title = 'pwned'</script><img src=x onerror="parent.document.title='pwned'">`,
+    );
+  await compose.getByRole('button', { name: 'Send', exact: true }).click();
+  const newsletter = await compose.getByTestId('compose-result').getAttribute('data-queue-id');
+  await openTab(page, 'right', 'Inspector');
+  await inspector.locator(`[data-testid="inspector"][data-trace="${newsletter}"]`).waitFor();
+  await inspector.getByTestId('inspector-body').filter({ hasText: 'Hello in HTML' }).waitFor();
+  await inspector.getByRole('button', { name: /^HTML \(sandboxed/ }).click();
+  const frame = inspector.locator('iframe.mail-body__frame');
+  assert.equal(await frame.getAttribute('sandbox'), '');
+  await page.frameLocator('iframe.mail-body__frame').getByText('Hello in HTML').waitFor();
+  // The frame's load event comes after its images loaded or failed: only then is "no request" a fact.
+  await page
+    .frames()
+    .find((f) => f.url() === 'about:srcdoc')!
+    .waitForLoadState('load');
+  assert.equal(remoteHits, 0, 'no request left the sandbox');
+  assert.notEqual(await page.title(), 'pwned');
+  await page.screenshot({ path: join(artifacts, 'panels-html-sandboxed.png') });
 
   // 2. Both MX of example.com down; alice → erin: the smarthost defers it; hold it there, release it.
   await turnOnDown(page, 'mx1.example.com');

@@ -111,11 +111,6 @@ export function headerValue(headers: readonly HeaderField[], name: string): stri
   return headers.find((h) => h.name.toLowerCase() === wanted)?.value;
 }
 
-function rawHeader(headers: readonly HeaderField[], name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  return headers.find((h) => h.name.toLowerCase() === wanted)?.raw;
-}
-
 /** RFC 2047: `=?charset?B|Q?text?=`; whitespace between two encoded words disappears. */
 export function decodeEncodedWords(text: string): string {
   const word = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;

@@ -4,6 +4,7 @@ import type { TraceEvent } from '../../../../server/api/trace.js';
 import { useAppState } from '../../app/services.js';
 import type { FoldState } from '../../fold/types.js';
 import { memoLast } from '../../state/selectors.js';
+import { shallowEqualArrays } from '../../state/store.js';
 import {
   eventsOfTraces,
   relatedTraces,
@@ -58,10 +59,21 @@ function computeFacts(
   };
 }
 
+/** Same events and same related traces: the facts did not change (keeps the sections from re-rendering). */
+function sameFacts(a: InspectorFacts, b: InspectorFacts): boolean {
+  return (
+    shallowEqualArrays(a.events, b.events) &&
+    a.related.length === b.related.length &&
+    a.related.every((r, i) => r.traceId === b.related[i]!.traceId && r.host === b.related[i]!.host) &&
+    a.sessions.length === b.sessions.length
+  );
+}
+
 export function useInspectorFacts(traceId: string): InspectorFacts {
   const select = useMemo(() => {
     const memo = memoLast(computeFacts);
     return (s: { fold: FoldState }) => memo(s.fold.events, s.fold.eventsByTrace, s.fold.messages, traceId);
   }, [traceId]);
-  return useAppState(select);
+  // Every batch of events makes a new fold; the facts of this message mostly stay the same.
+  return useAppState(select, sameFacts);
 }

@@ -4,7 +4,7 @@
  * bytes come from the store over GET /api/mailboxes/{address}/{folder}/{uid}/raw once
  * the message is stored; nothing exposes a queued message's bytes.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { bytesToBinary, type HeaderField } from '../mime.js';
 import { parseMessage } from '../parse-message.js';
 import { hostKey, parseReceived } from '../received.js';
@@ -52,7 +52,9 @@ function ReceivedLine({ field, links }: { field: HeaderField; links: HopLinks })
 
 function Body({ text, html }: { text?: string; html?: string }) {
   const [mode, setMode] = useState<'text' | 'html'>('text');
-  const shown = text ?? (html !== undefined ? htmlToText(html) : undefined);
+  // Sanitising a big HTML body takes milliseconds: once per body, not once per render.
+  const shown = useMemo(() => text ?? (html !== undefined ? htmlToText(html) : undefined), [text, html]);
+  const framed = useMemo(() => (mode === 'html' && html !== undefined ? sandboxDocument(html) : ''), [mode, html]);
   return (
     <div className="mail-body">
       {html !== undefined && (
@@ -71,7 +73,7 @@ function Body({ text, html }: { text?: string; html?: string }) {
           title="HTML body (sandboxed)"
           sandbox=""
           referrerPolicy="no-referrer"
-          srcDoc={sandboxDocument(html)}
+          srcDoc={framed}
           {...({ csp: MAIL_CSP } as object)}
         />
       ) : (
