@@ -37,8 +37,15 @@ export class CachingResolver implements LabResolver {
     this.maxEntries = opts.maxEntries ?? 10_000;
   }
 
+  private cleared = 0;
+
+  get generation(): number {
+    return this.cleared;
+  }
+
   clear(): void {
     this.entries.clear();
+    this.cleared += 1;
   }
 
   resolveMx(domain: string, context: LookupContext): Promise<MxRecord[]> {

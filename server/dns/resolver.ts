@@ -44,6 +44,8 @@ export class DnsLookupError extends Error {
 }
 
 export interface LabResolver {
+  /** For a caching resolver: changes whenever it drops its cached answers (so may results built on them). */
+  readonly generation?: number;
   resolveMx(domain: string, context: LookupContext): Promise<MxRecord[]>;
   resolveA(name: string, context: LookupContext): Promise<string[]>;
   /** Each TXT record as its character-strings (join them for SPF/DKIM/DMARC). */

@@ -1,4 +1,5 @@
 import type { VerdictRule } from '../api/trace.js';
+import { AuthCache } from './auth-cache.js';
 import { checkAuthentication } from './auth-check.js';
 import { decide } from './decide.js';
 import { parseMessageView } from './message-view.js';
@@ -28,12 +29,13 @@ const DEFAULT_AUTH_TIMEOUT_MS = 15_000;
 const DEFAULT_SPAMD_TIMEOUT_MS = 10_000;
 
 export function createVerdictEngine(opts: VerdictEngineOptions): VerdictEngine {
-  return { judge: (input) => judge(opts, input) };
+  const authCache = opts.resolver ? new AuthCache(opts.resolver) : undefined;
+  return { judge: (input) => judge(opts, input, authCache) };
 }
 
-async function judge(opts: VerdictEngineOptions, input: VerdictInput): Promise<VerdictResult> {
+async function judge(opts: VerdictEngineOptions, input: VerdictInput, authCache?: AuthCache): Promise<VerdictResult> {
   const view = await parseMessageView(input.raw);
-  const [auth, content] = await Promise.all([authOf(opts, input), scoreContent(opts, input, view)]);
+  const [auth, content] = await Promise.all([authOf(opts, input, authCache), scoreContent(opts, input, view)]);
   const virus = scanForViruses(input.raw, view);
   const authRules = auth ? evaluateRules(AUTH_RULES, { view, receivedAt: input.receivedAt, auth }) : [];
   const rules = [...content.rules, ...authRules];
@@ -73,15 +75,24 @@ async function judge(opts: VerdictEngineOptions, input: VerdictInput): Promise<V
 }
 
 /** SPF/DKIM/DMARC apply to mail from outside; an authenticated submission proved its sender already. */
-function authOf(opts: VerdictEngineOptions, input: VerdictInput): Promise<AuthOutcome | undefined> {
-  if (!opts.resolver || !input.connection || input.authenticatedUser) return Promise.resolve(undefined);
-  return checkAuthentication(input.raw, {
+async function authOf(
+  opts: VerdictEngineOptions,
+  input: VerdictInput,
+  cache: AuthCache | undefined,
+): Promise<AuthOutcome | undefined> {
+  if (!opts.resolver || !input.connection || input.authenticatedUser) return undefined;
+  const key = cache?.keyOf(input.raw, input.connection);
+  const known = key === undefined ? undefined : cache!.get(key);
+  if (known) return known;
+  const outcome = await checkAuthentication(input.raw, {
     resolver: opts.resolver,
     node: opts.node,
     traceId: input.queueId,
     connection: input.connection,
     timeoutMs: opts.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS,
   });
+  if (key !== undefined) cache!.set(key, outcome);
+  return outcome;
 }
 
 /** What the trace and the header say about authentication; RFC 8601 "auth" for a submission. */
