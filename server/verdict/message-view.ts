@@ -1,5 +1,6 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { headerBlock, headerValue } from '../mta/headers.js';
+import { simpleTextView } from './simple-view.js';
 import type { HeaderAddress, MessageView } from './types.js';
 
 /**
@@ -23,6 +24,8 @@ const PARSE_OPTIONS = {
 } as const;
 
 export async function parseMessageView(raw: Buffer): Promise<MessageView> {
+  const simple = simpleTextView(raw);
+  if (simple) return simple;
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(raw, PARSE_OPTIONS);
