@@ -38,6 +38,8 @@ export interface ControlFacade {
   /** The queue of the site MTA, or of another MTA host of the world (the smarthost, an Internet MX). */
   queue(host?: string): QueuedMessage[];
   queueMessage(queueId: string): { message: QueuedMessage; history: HistoryRecord[] } | undefined;
+  /** The message as queued (bytes), on whichever MTA host holds it; undefined once done or unknown. */
+  queueRaw(queueId: string): Buffer | undefined;
   /** Resolves undefined when there is no such message. */
   queueAction(queueId: string, action: QueueAction): Promise<QueuedMessage | undefined>;
   /** undefined = no such mailbox (or folder). */

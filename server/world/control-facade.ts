@@ -26,6 +26,7 @@ export function createControlFacade(world: World): ControlFacade {
       return queue && message ? { message, history: queue.history(queueId) } : undefined;
     },
     queueAction: (queueId, action) => queueAction(world, queueId, action),
+    queueRaw: (queueId) => world.mtaHolding(queueId)?.queue.raw(queueId),
     mailbox(address, folder) {
       const store = world.storeFor(address);
       if (!store?.hasUser(address)) return undefined;

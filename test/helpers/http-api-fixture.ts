@@ -108,6 +108,7 @@ export function fakeWorld() {
       const message = queue.get(id);
       return message && { message, history: history.filter((h) => h.queueId === id) };
     },
+    queueRaw: (id) => (queue.has(id) ? raw : undefined),
     queueAction: async (id, action) => {
       const message = queue.get(id);
       if (message && action === 'hold') message.status = 'held';

@@ -55,6 +55,17 @@ describe('queue management through the control API', () => {
     }>;
     assert.equal(listed.find((m) => m.queueId === id)?.recipients[0]?.attempts, 1);
 
+    // While it waits, the message itself can be read (served as inert bytes).
+    const base = new URL(lab.world.controlUrl);
+    const raw = await fetch(new URL(`/api/queue/${id}/raw`, base.origin), {
+      headers: { authorization: `Bearer ${lab.world.controlToken}` },
+    });
+    assert.equal(raw.status, 200);
+    assert.equal(raw.headers.get('content-type'), 'message/rfc822');
+    assert.equal(raw.headers.get('content-security-policy'), 'sandbox');
+    assert.match(await raw.text(), /^Subject: Held back\r$/m);
+    assert.equal((await api('GET', '/api/queue/msg_nosuchmessage/raw')).status, 404);
+
     const held = await api('POST', `/api/queue/${id}/hold`);
     assert.equal((held.json as { status: string }).status, 'held');
     await lab.waitFor('message.held', (e) => e.data.queueId === id);

@@ -161,8 +161,16 @@ export class ApiClient {
   }
 
   /** A stored message's bytes (message/rfc822): bytes, not text, so each MIME part keeps its charset. */
-  async mailboxRaw(address: string, folder: string, uid: number): Promise<Uint8Array> {
-    const path = `/api/mailboxes/${encodeURIComponent(address)}/${encodeURIComponent(folder)}/${uid}/raw`;
+  /** A message still waiting in a queue (any MTA host of the world), as queued. */
+  queueRaw(queueId: string): Promise<Uint8Array> {
+    return this.mailBytes(`/api/queue/${encodeURIComponent(queueId)}/raw`);
+  }
+
+  mailboxRaw(address: string, folder: string, uid: number): Promise<Uint8Array> {
+    return this.mailBytes(`/api/mailboxes/${encodeURIComponent(address)}/${encodeURIComponent(folder)}/${uid}/raw`);
+  }
+
+  private async mailBytes(path: string): Promise<Uint8Array> {
     const response = await this.fetchImpl(`${this.origin}${path}`, {
       headers: { authorization: `Bearer ${this.token}` },
     });

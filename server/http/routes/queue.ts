@@ -20,6 +20,22 @@ export const queueRoutes: Route[] = [
     },
   },
   {
+    method: 'GET',
+    pattern: '/api/queue/:id/raw',
+    handle: ({ facade, params }) => {
+      const raw = facade.queueRaw(params.id!);
+      if (!raw) return errorReply(404, `no message ${clip(params.id!)} waiting in a queue`);
+      // Mail is hostile input: never let a browser run anything in it.
+      return {
+        kind: 'bytes',
+        status: 200,
+        body: raw,
+        contentType: 'message/rfc822',
+        headers: { 'content-security-policy': 'sandbox' },
+      };
+    },
+  },
+  {
     method: 'POST',
     pattern: '/api/queue/:id/:action',
     handle: async ({ facade, params }) => {

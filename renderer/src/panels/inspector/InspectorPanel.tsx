@@ -81,7 +81,12 @@ function TraceInspector({ traceId, inspected }: { traceId: string; inspected?: S
       <Timeline steps={facts.steps} isNode={links.isNode} onPickNode={links.onPickNode} />
       <Transcripts refs={facts.sessions} />
       {message && <QueueLog message={message} />}
-      <StoredMessage copies={facts.stored} chosen={chosen} links={links} />
+      <StoredMessage
+        copies={facts.stored}
+        chosen={chosen}
+        links={links}
+        queued={message?.inQueue && message.queueId ? { queueId: message.queueId, mta: message.mta } : undefined}
+      />
     </div>
   );
 }

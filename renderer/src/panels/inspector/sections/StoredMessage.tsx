@@ -89,25 +89,26 @@ export function StoredMessage({
   copies,
   chosen,
   links,
+  queued,
 }: {
   copies: readonly StoredRef[];
   chosen?: StoredRef;
   links: HopLinks;
+  /** The message while it waits in a queue (no copy stored yet): read from there. */
+  queued?: { queueId: string; mta?: string };
 }) {
   const [index, setIndex] = useState(0);
   const copy = chosen ?? copies[Math.min(index, copies.length - 1)];
-  const key = copy ? `${copy.address}|${copy.folder}|${copy.uid}` : '';
-  const loaded = useLoad(
-    async (api) =>
-      copy ? parseMessage(bytesToBinary(await api.mailboxRaw(copy.address, copy.folder, copy.uid))) : undefined,
-    key,
-  );
-  if (!copy) {
+  const key = copy ? `${copy.address}|${copy.folder}|${copy.uid}` : queued ? `queue|${queued.queueId}` : '';
+  const loaded = useLoad(async (api) => {
+    if (copy) return parseMessage(bytesToBinary(await api.mailboxRaw(copy.address, copy.folder, copy.uid)));
+    if (queued) return parseMessage(bytesToBinary(await api.queueRaw(queued.queueId)));
+    return undefined;
+  }, key);
+  if (!copy && !queued) {
     return (
       <Section title="Message" testId="inspector-message">
-        <Empty>
-          Headers and body can be read once a copy is stored in a mailbox (the queue's bytes are not exposed).
-        </Empty>
+        <Empty>Headers and body can be read while the message is queued or once a copy is stored.</Empty>
       </Section>
     );
   }
@@ -124,7 +125,9 @@ export function StoredMessage({
         </select>
       )}
       <p className="muted">
-        stored in {copy.address} / {copy.folder} uid {copy.uid} on {copy.node}
+        {copy
+          ? `stored in ${copy.address} / ${copy.folder} uid ${copy.uid} on ${copy.node}`
+          : `as queued (${queued!.queueId}${queued!.mta ? ` at ${queued!.mta}` : ''}), not stored yet`}
       </p>
       {loaded.error && <p className="error">{loaded.error}</p>}
       {loaded.loading && !parsed && <Empty>loading…</Empty>}
