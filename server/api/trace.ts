@@ -107,6 +107,17 @@ export interface TracePayloads {
     preference?: number;
     port?: number;
   };
+  /** One host a delivery tried could not take it (refused, timed out, 4xx/5xx greeting); the next is tried. */
+  'delivery.hopFailed': {
+    queueId: string;
+    recipients: string[];
+    channel: string;
+    /** The host tried (an MX, or the relay). */
+    host: string;
+    port?: number;
+    preference?: number;
+    reason: string;
+  };
   /** The DNS server answered a query. `from` is the lab host that asked, when known. */
   'dns.answered': {
     name: string;

@@ -77,6 +77,13 @@ describe('fault switches through the control API', { timeout: 60_000 }, () => {
     );
     const sameAttempt = new Set(hops.map((e) => e.parentSpanId));
     assert.equal(sameAttempt.size, 1, 'both hosts were tried in one delivery attempt');
+    // The refusal is a fact of its own, drawn back from mx1, between the two attempts.
+    const relayEvents = at(lab, relayId, SMARTHOST);
+    const refused = one(relayEvents, 'delivery.hopFailed');
+    assert.deepEqual([refused.from, refused.to, refused.data.host], [MX1, SMARTHOST, MX1]);
+    assert.match(refused.data.reason, /refused/);
+    assert.ok(relayEvents.indexOf(hops[0]!) < relayEvents.indexOf(refused));
+    assert.ok(relayEvents.indexOf(refused) < relayEvents.indexOf(hops[1]!));
     await dequeued(lab, mx2Id);
     assert.equal(one(lab.events(mx2Id), 'message.accepted').node, MX2);
     const raw = await api.rawMessage('erin@example.com', 'INBOX', one(lab.events(mx2Id), 'mailbox.stored').data.uid);

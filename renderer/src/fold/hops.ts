@@ -10,6 +10,7 @@
  *   delivery.attempted router → next host          (a retry starts at the queue)
  *   delivery.deferred  router → queue              (it parks there until nextAttemptAt)
  *   delivery.failed    refusing host → router      (red)
+ *   delivery.hopFailed a host that could not take it → router (red), before the next MX is tried
  *   delivery.succeeded nothing: the attempt's token already rode that link
  *   mmp.authenticated  user's client → MMP
  *
@@ -85,6 +86,7 @@ const siteRules: HopRules = {
   },
   'delivery.deferred': () => [{ from: ROUTER_NODE, to: QUEUE_NODE, kind: 'deferral' }],
   'delivery.failed': (_b, e) => [{ from: e.data.host ?? QUEUE_NODE, to: ROUTER_NODE, kind: 'failure' }],
+  'delivery.hopFailed': (_b, e) => [{ from: e.data.host, to: ROUTER_NODE, kind: 'failure' }],
 };
 
 /** Rules for any node. */
@@ -123,6 +125,6 @@ function linkHops(b: Batch, e: TraceEvent, atSite: boolean): Hop[] {
   if (LOOKUP_KINDS.has(e.kind)) return [{ from: e.from, to, kind: 'pulse' }];
   if (!atSite && SITE_ONLY.has(e.kind) && e.kind !== 'delivery.attempted') return [];
   if (!atSite && e.kind === 'delivery.attempted' && to === b.opts.siteMta) return [];
-  const failed = e.kind === 'delivery.failed';
+  const failed = e.kind === 'delivery.failed' || e.kind === 'delivery.hopFailed';
   return [{ from: e.from, to, kind: failed ? 'failure' : e.traceId ? messageKind(traceMessage(b, e)) : 'session' }];
 }

@@ -16,6 +16,8 @@ export interface DeliveryJob {
    * reuses) a connection to one concrete host: every MX tried shows in the trace.
    */
   onHop?: (hop: DeliveryHop) => void;
+  /** Called when that host could not take the message, with why, before the next one is tried. */
+  onHopFailed?: (hop: DeliveryHop, reason: string) => void;
 }
 
 /** One concrete host a channel talked to (or tried to) for a job. */

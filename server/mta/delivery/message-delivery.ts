@@ -207,6 +207,27 @@ export class MessageDelivery {
         },
       });
     };
+    // The far end said no (or nothing): drawn back from that host, before the next is tried.
+    const onHopFailed = (hop: DeliveryHop, reason: string): void => {
+      this.opts.tracer.emit({
+        kind: 'delivery.hopFailed',
+        node,
+        from: hop.host,
+        to: node,
+        traceId: message.traceId,
+        spanId: `${spanId}.a${hopNo}`,
+        parentSpanId: spanId,
+        data: {
+          queueId: message.queueId,
+          recipients: attempted.recipients,
+          channel: channel.name,
+          host: hop.host,
+          ...(hop.port !== undefined ? { port: hop.port } : {}),
+          ...(hop.preference !== undefined ? { preference: hop.preference } : {}),
+          reason,
+        },
+      });
+    };
     const outcomes = await channel.deliver({
       queueId: message.queueId,
       traceId: message.traceId,
@@ -217,6 +238,7 @@ export class MessageDelivery {
       recipients,
       envId: message.envId,
       onHop,
+      onHopFailed,
     });
     await Promise.all(outcomes.map((o) => this.record(message, recipients, o, route, spanId)));
   }

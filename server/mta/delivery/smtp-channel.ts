@@ -99,7 +99,11 @@ export class SmtpChannel implements DeliveryChannel {
     if (candidate.preference !== undefined) hop.preference = candidate.preference;
     job.onHop?.(hop);
     const label = `${candidate.host}[${address}${port === undefined ? '' : `:${port}`}]`;
-    if (port === undefined) return { kind: 'unreachable', reason: `${label}: connection refused (no SMTP service)` };
+    const unreachable = (why: string): HostTry => {
+      job.onHopFailed?.(hop, why);
+      return { kind: 'unreachable', reason: `${label}: ${why}` };
+    };
+    if (port === undefined) return unreachable('connection refused (no SMTP service)');
     try {
       const outcomes = await this.pool.withClient(
         `${candidate.host}@${address}:${port}`,
@@ -108,7 +112,7 @@ export class SmtpChannel implements DeliveryChannel {
       );
       return { kind: 'answered', outcomes };
     } catch (err) {
-      return { kind: 'unreachable', reason: `${label}: ${connectFailure(err)}` };
+      return unreachable(connectFailure(err));
     }
   }
 

@@ -34,6 +34,7 @@ const SUMMARIES: Summaries = {
   'delivery.succeeded': (e) => `delivered to ${e.data.recipient} at ${e.data.host}: ${e.data.code}`,
   'delivery.deferred': (e) => `deferred ${e.data.recipient} (attempt ${e.data.attempt}): ${e.data.text}`,
   'delivery.failed': (e) => `failed ${e.data.recipient}: ${e.data.code ?? ''} ${e.data.text}`,
+  'delivery.hopFailed': (e) => `${e.data.host} could not take it: ${e.data.reason}`,
   'message.dequeued': (e) => `${e.data.queueId} left the queue (${e.data.outcome})`,
   'message.held': (e) => `${e.data.queueId} held: ${e.data.reason}`,
   'message.released': (e) => `${e.data.queueId} released`,
