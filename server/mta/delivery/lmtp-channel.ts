@@ -1,7 +1,8 @@
 import { MailError } from '../../core/mail-error.js';
 import type { DeliveryChannel, DeliveryJob, RecipientOutcome } from './channel.js';
 import { sameOutcome } from './channel.js';
-import { ConnectionPool } from './connection-pool.js';
+import { SmtpClient } from '../smtp/client.js';
+import { SmtpClientPool } from './smtp-client-pool.js';
 
 /**
  * `ims-ms`: delivery into a message store over LMTP (RFC 2033), which answers per
@@ -11,7 +12,8 @@ import { ConnectionPool } from './connection-pool.js';
  */
 export class LmtpChannel implements DeliveryChannel {
   readonly name = 'ims-ms';
-  private readonly pool: ConnectionPool;
+  private readonly pool: SmtpClientPool;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly opts: {
@@ -21,27 +23,35 @@ export class LmtpChannel implements DeliveryChannel {
       timeoutMs?: number;
     },
   ) {
-    this.pool = new ConnectionPool({
-      lmtp: true,
-      clientHostname: opts.clientHostname,
-      maxPerTarget: 8,
-      timeoutMs: opts.timeoutMs ?? 30_000,
-    });
+    // The stores are our own: their connections may stay open a long while between messages.
+    this.pool = new SmtpClientPool({ maxPerTarget: 8, idleMs: 5 * 60_000 });
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
   async deliver(job: DeliveryJob): Promise<RecipientOutcome[]> {
     const target = this.opts.lmtpAddress(job.host);
     if (!target) return sameOutcome(job, 'deferred', `store ${job.host} has no LMTP service`, 451);
     try {
-      const result = await this.pool.withClient(target, (client) =>
-        client.send(
-          {
-            from: job.sender,
-            fromParams: `ENVID=${job.queueId}`,
-            to: job.recipients.map((r) => ({ address: r.address })),
-          },
-          job.raw,
-        ),
+      const result = await this.pool.withClient(
+        `${target.host}:${target.port}`,
+        () =>
+          SmtpClient.connect({
+            host: target.host,
+            port: target.port,
+            lmtp: true,
+            clientHostname: this.opts.clientHostname,
+            connectTimeoutMs: this.timeoutMs,
+            commandTimeoutMs: this.timeoutMs,
+          }),
+        (client) =>
+          client.send(
+            {
+              from: job.sender,
+              fromParams: `ENVID=${job.queueId}`,
+              to: job.recipients.map((r) => ({ address: r.address })),
+            },
+            job.raw,
+          ),
       );
       return job.recipients.map((recipient, i) => {
         const reply = result.recipients[i];

@@ -6,12 +6,12 @@ interface IdleClient {
 }
 
 /**
- * Outbound SMTP connections kept open per destination, so a burst of messages to one
- * MX pays for TCP, EHLO and the TLS handshake once. Unlike the LMTP pool (stores of
- * our own), these go to other organisations' servers, which should not see idle
- * connections held for long: an idle one is closed with QUIT after `idleMs` (Postfix's
- * connection cache keeps them about 2 s). That is a network timer, so it runs on real
- * time, not the world clock. At most `maxPerTarget` connections per destination.
+ * SMTP and LMTP client connections kept open per destination, so a burst of messages
+ * pays for TCP, EHLO and the TLS handshake once. An idle one is closed with QUIT after
+ * `idleMs`: long for the lab's own stores (LMTP), short for other organisations'
+ * servers, which should not see idle connections held for long (Postfix's connection
+ * cache keeps them about 2 s). That is a network timer, so it runs on real time, not
+ * the world clock. At most `maxPerTarget` connections per destination.
  */
 export class SmtpClientPool {
   private readonly idle = new Map<string, IdleClient[]>();
