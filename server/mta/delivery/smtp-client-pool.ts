@@ -2,7 +2,8 @@ import type { SmtpClient } from '../smtp/client.js';
 
 interface IdleClient {
   client: SmtpClient;
-  timer: NodeJS.Timeout;
+  /** Real time (ms) since when it waits unused. */
+  idleSinceMs: number;
 }
 
 /**
@@ -18,6 +19,8 @@ export class SmtpClientPool {
   private readonly inUse = new Map<string, number>();
   private readonly waiters = new Map<string, Array<() => void>>();
   private closed = false;
+  /** One sweeper for the whole pool, not a timer per connection: release is on the hot path. */
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: { maxPerTarget: number; idleMs: number }) {}
 
@@ -45,7 +48,7 @@ export class SmtpClientPool {
     this.closed = true;
     const all = [...this.idle.values()].flat();
     this.idle.clear();
-    for (const { timer } of all) clearTimeout(timer);
+    clearInterval(this.sweeper);
     await Promise.all(all.map(({ client }) => client.quit()));
     for (const list of this.waiters.values()) for (const wake of list.splice(0)) wake();
   }
@@ -75,8 +78,7 @@ export class SmtpClientPool {
   private takeIdle(key: string): SmtpClient | undefined {
     const list = this.idle.get(key);
     while (list && list.length > 0) {
-      const { client, timer } = list.pop()!;
-      clearTimeout(timer);
+      const { client } = list.pop()!;
       // The server may have hung up meanwhile (idle timeout, 421 on shutdown).
       if (client.closed) continue;
       this.inUse.set(key, (this.inUse.get(key) ?? 0) + 1);
@@ -98,14 +100,30 @@ export class SmtpClientPool {
 
   private keepIdle(key: string, client: SmtpClient): void {
     const list = this.idle.get(key) ?? [];
-    const timer = setTimeout(() => {
-      const at = list.findIndex((entry) => entry.client === client);
-      if (at >= 0) list.splice(at, 1);
-      void client.quit();
-    }, this.opts.idleMs);
-    // An idle connection must never keep the process alive on its own.
-    timer.unref();
-    list.push({ client, timer });
+    list.push({ client, idleSinceMs: Date.now() });
     this.idle.set(key, list);
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), Math.max(100, this.opts.idleMs / 2));
+      // Idle connections must never keep the process alive on their own.
+      this.sweeper.unref();
+    }
+  }
+
+  /** QUIT the connections idle for longer than idleMs (give or take half of it). */
+  private sweep(): void {
+    const oldest = Date.now() - this.opts.idleMs;
+    let left = 0;
+    for (const list of this.idle.values()) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i]!.idleSinceMs > oldest) continue;
+        void list[i]!.client.quit();
+        list.splice(i, 1);
+      }
+      left += list.length;
+    }
+    if (left === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
   }
 }
