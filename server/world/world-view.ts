@@ -17,15 +17,24 @@ export function worldLinks(hosts: HostSpec[]): LinkView[] {
   const directory = byRole('directory');
   const stores = byRole('store');
   const mmp = byRole('mmp');
+  const lan = byRole('lan-mta');
+  const internet = byRole('internet-mta');
+  const dns = byRole('dns');
   add(mta, directory, 'ldap');
   add(mta, stores, 'lmtp');
-  add(mta, byRole('lan-mta'), 'smtp');
+  add(mta, lan, 'smtp');
   add(mta, byRole('smarthost'), 'smtp');
-  add(byRole('smarthost'), byRole('internet-mta'), 'smtp');
-  add(byRole('smarthost'), byRole('dns'), 'dns');
+  add(byRole('smarthost'), internet, 'smtp');
+  // Mail from the Internet and from the LAN server reaches the site through its MX.
+  add(internet, mta, 'smtp');
+  add(lan, mta, 'smtp');
+  // Every MTA asks the lab's DNS: the smarthost and Internet hosts for MX records, the
+  // site MTA for SPF/DKIM/DMARC of inbound mail.
+  add([...mta, ...byRole('smarthost'), ...lan, ...internet], dns, 'dns');
   add(mmp, directory, 'ldap');
-  add(mmp, stores, 'imap');
-  add(mmp, stores, 'pop3');
+  // The MMP reaches every mailbox back end: the stores and the LAN server's.
+  add(mmp, [...stores, ...lan], 'imap');
+  add(mmp, [...stores, ...lan], 'pop3');
   return links;
 }
 
