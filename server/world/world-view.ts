@@ -25,9 +25,6 @@ export function worldLinks(hosts: HostSpec[]): LinkView[] {
   add(mta, lan, 'smtp');
   add(mta, byRole('smarthost'), 'smtp');
   add(byRole('smarthost'), internet, 'smtp');
-  // Mail from the Internet and from the LAN server reaches the site through its MX.
-  add(internet, mta, 'smtp');
-  add(lan, mta, 'smtp');
   // Every MTA asks the lab's DNS: the smarthost and Internet hosts for MX records, the
   // site MTA for SPF/DKIM/DMARC of inbound mail.
   add([...mta, ...byRole('smarthost'), ...lan, ...internet], dns, 'dns');
