@@ -5,20 +5,12 @@
  * Every wait is on DOM state; screenshots go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { chromium, type Locator, type Page } from 'playwright-core';
-import { ensureRendererBuilt } from '../../server/http/renderer-build.js';
-import { createWorld } from '../../server/world/create-world.js';
-import { loadWorldSpec, withEphemeralPorts } from '../../server/world/load-spec.js';
+import type { Locator, Page } from 'playwright-core';
+import { openBrowserLab } from '../helpers/browser-lab.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
 const SITE_MTA = 'mta.siroe.example';
 const SMARTHOST = 'smarthost.siroe.example';
 
@@ -60,22 +52,7 @@ async function queueRow(page: Page, host: string, queueId: string): Promise<Loca
 }
 
 test('the panels: compose, inspect, faults, a deferral in the queue, hold and release', async (t) => {
-  assert.ok(existsSync(CHROMIUM), `the browser tests need Chromium at ${CHROMIUM}`);
-  const staticDir = await ensureRendererBuilt();
-  assert.ok(staticDir, 'the renderer is built');
-  const dataDir = mkdtempSync(join(tmpdir(), 'mailscope-'));
-  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-  const world = await createWorld(withEphemeralPorts(loadWorldSpec()), { dataDir, staticDir });
-  t.after(() => world.stop());
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  mkdirSync(artifacts, { recursive: true });
-
-  await page.goto(world.controlUrl!);
-  await page.locator('[data-testid="connection"]', { hasText: 'live' }).waitFor();
+  const { page, pageErrors, screenshot } = await openBrowserLab(t);
 
   // 1. Compose alice → bob; it shows up in the event list; select it; the inspector shows it.
   const toBob = await composePreset(page, 'local');
@@ -96,7 +73,7 @@ test('the panels: compose, inspect, faults, a deferral in the queue, hold and re
   // A Received: host is a diagram node: clicking it picks that node.
   await headers.locator('.header--received .link-button', { hasText: SITE_MTA }).first().click();
   await page.locator(`.react-flow__node[data-id="${SITE_MTA}"][data-picked]`).waitFor();
-  await page.screenshot({ path: join(artifacts, 'panels-inspector.png') });
+  await screenshot('panels-inspector.png');
 
   // 1b. Mail HTML is shown only in a sandboxed frame: no script runs, no remote load happens.
   let remoteHits = 0;
@@ -133,12 +110,12 @@ test('the panels: compose, inspect, faults, a deferral in the queue, hold and re
     .waitForLoadState('load');
   assert.equal(remoteHits, 0, 'no request left the sandbox');
   assert.notEqual(await page.title(), 'pwned');
-  await page.screenshot({ path: join(artifacts, 'panels-html-sandboxed.png') });
+  await screenshot('panels-html-sandboxed.png');
 
   // 2. Both MX of example.com down; alice → erin: the smarthost defers it; hold it there, release it.
   await turnOnDown(page, 'mx1.example.com');
   await turnOnDown(page, 'mx2.example.com');
-  await page.screenshot({ path: join(artifacts, 'panels-faults.png') });
+  await screenshot('panels-faults.png');
   await composePreset(page, 'internet');
   const queue = await openTab(page, 'bottom', 'Queue');
   await queue.getByLabel('queue host').selectOption(SMARTHOST);
@@ -149,11 +126,11 @@ test('the panels: compose, inspect, faults, a deferral in the queue, hold and re
     .first();
   await row.waitFor();
   await row.locator('.countdown', { hasText: /^in / }).waitFor();
-  await page.screenshot({ path: join(artifacts, 'panels-queue-deferred.png') });
+  await screenshot('panels-queue-deferred.png');
   await row.getByRole('button', { name: 'hold', exact: true }).click();
   await row.getByTestId('queue-status').filter({ hasText: 'held' }).waitFor();
   await row.getByText('held: held by operator').waitFor();
-  await page.screenshot({ path: join(artifacts, 'panels-queue-held.png') });
+  await screenshot('panels-queue-held.png');
   await row.getByRole('button', { name: 'release', exact: true }).click();
   await row.getByTestId('queue-status').filter({ hasText: 'deferred' }).waitFor();
   assert.equal(await row.getByRole('button', { name: 'hold', exact: true }).count(), 1, 'holdable again');
@@ -175,7 +152,7 @@ test('the panels: compose, inspect, faults, a deferral in the queue, hold and re
   await page.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
   await page.keyboard.press('?');
   await page.getByRole('dialog', { name: 'keyboard shortcuts' }).waitFor();
-  await page.screenshot({ path: join(artifacts, 'panels-presenter-dark.png') });
+  await screenshot('panels-presenter-dark.png');
   await page.keyboard.press('Escape');
   await page.getByRole('dialog', { name: 'keyboard shortcuts' }).waitFor({ state: 'detached' });
   assert.deepEqual(pageErrors, []);
