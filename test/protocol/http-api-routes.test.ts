@@ -94,6 +94,10 @@ describe('control API routes', () => {
     assert.equal(scaled.status, 200);
     assert.equal((jsonOf(scaled) as { mode: string }).mode, 'scaled:600');
     assert.equal(lab.world.clock.mode().kind, 'scaled');
+    // The spelling: {"mode":"scaled","factor":N}.
+    const factor = await lab.post('/api/clock', JSON.stringify({ mode: 'scaled', factor: 60 }));
+    assert.equal(factor.status, 200);
+    assert.equal((jsonOf(factor) as { mode: string }).mode, 'scaled:60');
     const refused = await lab.post('/api/clock', JSON.stringify({ advanceMs: 1000 }));
     assert.equal(refused.status, 409, 'a facade ControlRequestError keeps its status');
     assert.match((jsonOf(refused) as { error: string }).error, /stepped/);
@@ -108,6 +112,8 @@ describe('control API routes', () => {
       ['[]', /JSON object/],
       ['', /JSON object/],
       ['{"speed":2}', /unknown field "speed"/],
+      ['{"mode":"real","factor":2}', /factor goes with "mode":"scaled"/],
+      ['{"mode":"scaled","factor":0}', /factor goes with/],
       ['{"mode":', /malformed JSON/],
     ];
     for (const [body, message] of bad) {

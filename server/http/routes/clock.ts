@@ -18,14 +18,21 @@ export const clockRoutes: Route[] = [
 ];
 
 export function parseClockRequest(body: unknown): ClockRequest {
-  const usage = 'body must be a JSON object like {"mode":"scaled:600"} or {"advanceMs":60000}';
+  const usage =
+    'body must be a JSON object like {"mode":"stepped"}, {"mode":"scaled","factor":600} (or "scaled:600") or {"advanceMs":60000}';
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ControlRequestError(400, usage);
   const fields = body as Record<string, unknown>;
-  const unknown = Object.keys(fields).filter((k) => k !== 'mode' && k !== 'advanceMs');
+  const unknown = Object.keys(fields).filter((k) => k !== 'mode' && k !== 'advanceMs' && k !== 'factor');
   if (unknown.length > 0) throw new ControlRequestError(400, `unknown field "${clip(unknown[0]!)}": ${usage}`);
   if (fields.mode === undefined && fields.advanceMs === undefined) throw new ControlRequestError(400, usage);
   const request: ClockRequest = {};
-  if (fields.mode !== undefined) request.mode = parseMode(fields.mode);
+  if (fields.factor !== undefined) {
+    // {"mode":"scaled","factor":N} is the same as {"mode":"scaled:N"}.
+    if (fields.mode !== 'scaled' || typeof fields.factor !== 'number' || !(fields.factor > 0)) {
+      throw new ControlRequestError(400, `factor goes with "mode":"scaled" and is a number above 0: ${usage}`);
+    }
+    request.mode = parseMode(`scaled:${fields.factor}`);
+  } else if (fields.mode !== undefined) request.mode = parseMode(fields.mode);
   if (fields.advanceMs !== undefined) request.advanceMs = parseAdvance(fields.advanceMs);
   return request;
 }
