@@ -30,8 +30,11 @@ export async function acceptMessage(
     queueId: string;
     source: string;
     stages: MessageStage[];
-    /** A last rewrite of the whole message, after every stage (the smarthost's DKIM signature). */
-    finish?: (raw: Buffer, queueId: string) => Promise<Buffer>;
+    /**
+     * A last rewrite of the whole message, after every stage (the smarthost's DKIM
+     * signature); `announce` is traced once the rewritten message is committed.
+     */
+    finish?: (raw: Buffer, queueId: string) => Promise<{ raw: Buffer; announce?: () => void }>;
   },
 ): Promise<{ queueId: string }> {
   const { queueId } = opts;
@@ -45,7 +48,8 @@ export async function acceptMessage(
   };
   for (const stage of opts.stages) await stage.run(message);
   const prepended = prependHeaders(raw, message.addHeaders);
-  const finalRaw = opts.finish ? await opts.finish(prepended, queueId) : prepended;
+  const finished = opts.finish ? await opts.finish(prepended, queueId) : { raw: prepended };
+  const finalRaw = finished.raw;
   const sender = session.envelope.mailFrom?.address ?? '';
   const recipients = session.envelope.rcptTo.map((r) => r.address);
   const envId = session.envelope.mailFrom?.params.ENVID;
@@ -85,6 +89,7 @@ export async function acceptMessage(
       upstreamQueueId: upstreamQueueId(raw),
     },
   });
+  finished.announce?.();
   ctx.tracer.emit({
     kind: 'message.queued',
     ...common,

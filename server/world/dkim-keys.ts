@@ -4,7 +4,16 @@ import type { ZoneTable } from '../dns/zones.js';
 import { domainOf } from '../mta/address.js';
 import { createDkimSigner, type DkimSigner } from '../verdict/dkim-signer.js';
 
-export type SignFunction = (raw: Buffer, queueId: string) => Promise<Buffer>;
+/**
+ * Signs a message; `announce` traces the signature, to be called once the signed
+ * message is committed (the trace states facts, and an uncommitted one is not yet).
+ */
+export type SignFunction = (raw: Buffer, queueId: string) => Promise<SignedMessage>;
+
+export interface SignedMessage {
+  raw: Buffer;
+  announce?: () => void;
+}
 export type SignerFor = (domain: string, node: string) => SignFunction | undefined;
 
 /**
@@ -39,6 +48,16 @@ export async function startDkim(opts: {
   return (domain, node) => {
     const signer = signers.get(domain.toLowerCase());
     if (!signer) return undefined;
-    return (raw, queueId) => signer.sign(raw, { tracer: opts.tracer, node, queueId });
+    return async (raw, queueId) => ({
+      raw: await signer.sign(raw),
+      announce: () =>
+        opts.tracer.emit({
+          kind: 'dkim.signed',
+          node,
+          traceId: queueId,
+          spanId: queueId,
+          data: { queueId, domain: signer.domain, selector: signer.selector },
+        }),
+    });
   };
 }

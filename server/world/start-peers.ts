@@ -158,7 +158,7 @@ function signMailFrom(opts: StartPeersOptions, domains: string[], node: string):
     const from = headerValue(headerBlock(raw), 'From') ?? '';
     const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim())?.[1]?.toLowerCase();
     const sign = domain ? signers.get(domain) : undefined;
-    return sign ? sign(raw, queueId) : raw;
+    return sign ? sign(raw, queueId) : { raw };
   };
 }
 

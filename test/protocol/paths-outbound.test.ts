@@ -126,8 +126,14 @@ describe('outbound paths', { timeout: 60_000 }, () => {
 
     const mxId = await handedTo(lab, relayId, MX1);
     const smarthost = at(lab, relayId, SMARTHOST);
-    // The signature is made on the way in (before the commit), so dkim.signed comes first.
-    assertStoryline(smarthost, ['dkim.signed', 'message.accepted', 'route.resolved', 'delivery.attempted']);
+    // The signature is made on the way in, and traced once the signed message is committed.
+    assertStoryline(smarthost, [
+      'message.accepted',
+      'dkim.signed',
+      'message.queued',
+      'route.resolved',
+      'delivery.attempted',
+    ]);
     assert.equal(one(smarthost, 'dkim.signed').data.domain, 'siroe.example');
     assert.equal(one(smarthost, 'route.resolved').data.route, 'mx');
     const mxLookup = one(lab.events(relayId), 'dns.answered', (e) => e.data.type === 'MX');

@@ -20,6 +20,7 @@ import type { SmtpHooks, SmtpSession } from '../../mta/smtp/types.js';
 import { receivedHeaderStage } from '../../mta/stages/received-header.js';
 import { QueueStore } from '../../queue/queue-store.js';
 import type { FinalDeliveryContext } from '../final-delivery.js';
+import type { SignFunction } from '../dkim-keys.js';
 import { withFaultHooks } from '../fault-hooks.js';
 import type { Restartable } from '../switchboard.js';
 import { LocalStoreChannel } from './local-channel.js';
@@ -44,7 +45,7 @@ export interface PeerMtaOptions {
   /** Whether this host relays for clients on this machine (the smarthost does). */
   relaysForLoopback: boolean;
   /** Signs mail leaving through this host (the smarthost for the site, an Internet site for its domain). */
-  sign?: (raw: Buffer, queueId: string) => Promise<Buffer>;
+  sign?: SignFunction;
   /**
    * Sign what arrives over SMTP too (the smarthost relays the site's mail). An Internet
    * MX signs only what its own users submit: mail it receives is not its to vouch for.
@@ -164,7 +165,8 @@ export class PeerMta {
     const received = prependHeaders(input.raw, [
       `Received: from localhost ([127.0.0.1])\r\n\tby ${this.name} (Mailscope) with ESMTPSA id ${queueId};\r\n\t${rfc5322Date(now)}`,
     ]);
-    const raw = this.opts.sign ? await this.opts.sign(received, queueId) : received;
+    const signed = this.opts.sign ? await this.opts.sign(received, queueId) : { raw: received };
+    const raw = signed.raw;
     const queued = await this.queue.enqueue({
       queueId,
       traceId: queueId,
@@ -176,6 +178,7 @@ export class PeerMta {
       receivedAt: now,
     });
     const common = { node: this.name, traceId: queueId, spanId: queueId };
+    signed.announce?.();
     this.opts.tracer.emit({
       kind: 'message.queued',
       ...common,
