@@ -40,7 +40,7 @@ export interface MmpImapConnectionDeps {
   trace: MmpImapTrace;
   failures: FailureDelay;
   tlsContext?: SecureContext;
-  onClosed(connection: MmpImapConnection): void;
+  onClosed(): void;
 }
 
 /**
@@ -313,7 +313,7 @@ export class MmpImapConnection implements MmpImapContext {
   private forgetWhenDone(): void {
     if (!this.finished || (this.relay && !this.relay.finished) || this.forgotten) return;
     this.forgotten = true;
-    this.deps.onClosed(this);
+    this.deps.onClosed();
   }
 }
 

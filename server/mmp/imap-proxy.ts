@@ -1,75 +1,26 @@
-import { ConnectionSet, listenOn } from '../core/tcp-listener.js';
-import { createServer, type Server, type Socket } from 'node:net';
-import { createSecureContext, type SecureContext } from 'node:tls';
-import { createCounter } from '../core/ids.js';
-import { FailureDelay } from './failure-delay.js';
-import { MmpImapTrace } from './imap-trace.js';
 import { MmpImapConnection, MmpImapSessionInfo } from './imap-connection.js';
+import { MmpImapTrace } from './imap-trace.js';
 import type { MmpImapOptions } from './imap-types.js';
-
-const DEFAULT_FAILURE_DELAY_MS = 500;
+import { MmpListener } from './mmp-listener.js';
 
 /**
- * The MMP's IMAP listener: it takes the client's login (USER/PASS or AUTH PLAIN,
- * after STLS if asked), checks it against the directory through the injected
+ * The MMP's IMAP listener: it takes the client's login (LOGIN or AUTHENTICATE PLAIN,
+ * after STARTTLS if asked), checks it against the directory through the injected
  * `authenticate`, logs in at the user's store host with the same credentials and
  * then relays bytes both ways. It knows nothing of LDAP or of the stores' insides.
  */
-export class MmpImapProxy {
-  private readonly server: Server;
-  private readonly connections = new ConnectionSet<MmpImapConnection>();
-  private readonly nextSessionId = createCounter('mmp-imap-');
-  private readonly failures: FailureDelay;
-  private readonly tlsContext?: SecureContext;
-
-  constructor(private readonly options: MmpImapOptions) {
-    if (options.tls) this.tlsContext = createSecureContext({ key: options.tls.key, cert: options.tls.cert });
-    this.failures = new FailureDelay({ baseDelayMs: options.failureDelayMs ?? DEFAULT_FAILURE_DELAY_MS });
-    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
-  }
-
-  get connectionCount(): number {
-    return this.connections.size;
-  }
-
-  listen(port: number, host: string): Promise<number> {
-    return listenOn(this.server, port, host);
-  }
-
-  /** Stops listening and destroys every client and back-end socket. */
-  async close(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const connection of this.connections) connection.destroy('shutdown');
-    await this.connections.whenEmpty();
-    await stopped;
-  }
-
-  private accept(socket: Socket): void {
-    const remoteAddress = socket.remoteAddress;
-    if (!remoteAddress) {
-      // Already gone between accept and now.
-      socket.destroy();
-      return;
-    }
-    const info = new MmpImapSessionInfo(
-      this.nextSessionId(),
-      remoteAddress,
-      socket.remotePort ?? 0,
-      socket.localPort ?? 0,
-    );
-    const connection = new MmpImapConnection(socket, {
-      options: this.options,
-      info,
-      trace: new MmpImapTrace(this.options.tracer, this.options.node, info.id),
-      failures: this.failures,
-      tlsContext: this.tlsContext,
-      onClosed: (c) => this.forget(c),
+export class MmpImapProxy extends MmpListener<MmpImapConnection> {
+  constructor(options: MmpImapOptions) {
+    super(options, 'mmp-imap-', (socket, client) => {
+      const info = new MmpImapSessionInfo(client.sessionId, client.remoteAddress, client.remotePort, client.localPort);
+      return new MmpImapConnection(socket, {
+        options,
+        info,
+        trace: new MmpImapTrace(options.tracer, options.node, info.id, 'imap'),
+        failures: client.failures,
+        tlsContext: client.tlsContext,
+        onClosed: client.onClosed,
+      });
     });
-    this.connections.add(connection);
-    connection.start();
-  }
-
-  private forget(connection: MmpImapConnection): void {
-    this.connections.delete(connection);
   }
 }

@@ -26,7 +26,7 @@ export interface MmpPop3ConnectionDeps {
   trace: MmpPop3Trace;
   failures: FailureDelay;
   tlsContext?: SecureContext;
-  onClosed(connection: MmpPop3Connection): void;
+  onClosed(): void;
 }
 
 /**
@@ -292,7 +292,7 @@ export class MmpPop3Connection implements MmpCommandContext {
   private forgetWhenDone(): void {
     if (!this.finished || (this.relay && !this.relay.finished) || this.forgotten) return;
     this.forgotten = true;
-    this.deps.onClosed(this);
+    this.deps.onClosed();
   }
 
   /** A client that pipelines CAPA without reading would make us buffer replies without end. */
