@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { LineReader } from '../mta/smtp/line-reader.js';
+import { BackendLines, giveUp, quote } from './backend-lines.js';
 import { proxyIdList, type ProxyForward } from '../store/imap/proxy-id.js';
 import type { BackendAddress } from './imap-types.js';
 
@@ -8,7 +8,6 @@ const MAX_BACKEND_LINE_BYTES = 16 * 1024;
 /** Our own tag on the back-end connection; the client never sees it. */
 const BACKEND_TAG = 'A1';
 const ID_TAG = 'A0';
-const EMPTY = Buffer.alloc(0);
 
 export type ImapBackendLogin =
   /** Logged in: relay from here. `capabilities` from the back end's OK, `leftover` any bytes after it. */
@@ -39,7 +38,7 @@ export async function logInAtImapBackend(request: ImapBackendLoginRequest): Prom
   const { target, login, password, timeoutMs, signal } = request;
   if (signal.aborted) return { kind: 'unavailable', reason: 'client gone' };
   const socket = connect({ host: target.host, port: target.port, noDelay: true });
-  const lines = new BackendLines(socket);
+  const lines = new BackendLines(socket, MAX_BACKEND_LINE_BYTES);
   const timer = setTimeout(() => lines.fail(`no answer within ${timeoutMs} ms`), timeoutMs);
   const onAbort = (): void => lines.fail('client gone');
   signal.addEventListener('abort', onAbort, { once: true });
@@ -109,73 +108,4 @@ export function encodeAString(value: string): { head: string; literal?: Buffer }
   if (/^[\x20-\x7e]*$/.test(value)) return { head: `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"` };
   const literal = Buffer.from(value, 'utf8');
   return { head: `{${literal.length}}`, literal };
-}
-
-function giveUp(socket: Socket, reason: string): ImapBackendLogin {
-  socket.destroy();
-  return { kind: 'unavailable', reason };
-}
-
-function quote(line: string): string {
-  return JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
-}
-
-/** Response lines from the back end, read one at a time; a failure ends every wait. */
-class BackendLines {
-  private buffer: Buffer = EMPTY;
-  private readonly reader = new LineReader(MAX_BACKEND_LINE_BYTES);
-  private failure?: Error;
-  private wake?: () => void;
-
-  constructor(private readonly socket: Socket) {
-    socket.on('data', this.onData);
-    socket.on('error', this.onError);
-    socket.on('close', this.onClose);
-  }
-
-  fail(reason: string): void {
-    this.failure ??= new Error(reason);
-    this.socket.destroy();
-    this.notify();
-  }
-
-  async next(): Promise<string> {
-    for (;;) {
-      if (this.failure) throw this.failure;
-      const { event, consumed } = this.reader.take(this.buffer);
-      this.buffer = this.buffer.subarray(consumed);
-      if (event.kind === 'line') return event.line.toString('utf8');
-      if (event.kind === 'too-long') throw new Error('response line too long');
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-
-  /** Hands the socket to the relay: stop reading, return what was read past the last line. */
-  detach(): Buffer {
-    this.socket.off('data', this.onData);
-    this.socket.off('close', this.onClose);
-    this.socket.pause();
-    return this.buffer;
-  }
-
-  private readonly onData = (chunk: Buffer): void => {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    this.notify();
-  };
-
-  private readonly onError = (err: NodeJS.ErrnoException): void => {
-    this.failure ??= new Error(err.code ? `${err.code} ${err.message}` : err.message);
-    this.notify();
-  };
-
-  private readonly onClose = (): void => {
-    this.failure ??= new Error('connection closed by the back end');
-    this.notify();
-  };
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
 }

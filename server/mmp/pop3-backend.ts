@@ -1,12 +1,11 @@
 import { connect, type Socket } from 'node:net';
-import { LineReader } from '../mta/smtp/line-reader.js';
+import { BackendLines, giveUp, quote } from './backend-lines.js';
 import type { ProxyForward } from '../store/imap/proxy-id.js';
 import { xclientLine } from '../store/pop3/xclient.js';
 import type { BackendAddress } from './pop3-types.js';
 
 /** A back-end status line longer than this is not POP3: give up rather than buffer it. */
 const MAX_BACKEND_LINE_BYTES = 4096;
-const EMPTY = Buffer.alloc(0);
 
 export type BackendLogin =
   /** Logged in: relay from here. `reply` is the back end's +OK line, `leftover` any bytes after it. */
@@ -37,7 +36,7 @@ export async function logInAtBackend(request: BackendLoginRequest): Promise<Back
   const { target, login, password, timeoutMs, signal } = request;
   if (signal.aborted) return { kind: 'unavailable', reason: 'client gone' };
   const socket = connect({ host: target.host, port: target.port, noDelay: true });
-  const lines = new BackendLines(socket);
+  const lines = new BackendLines(socket, MAX_BACKEND_LINE_BYTES);
   const timer = setTimeout(() => lines.fail(`no answer within ${timeoutMs} ms`), timeoutMs);
   const onAbort = (): void => lines.fail('client gone');
   signal.addEventListener('abort', onAbort, { once: true });
@@ -66,78 +65,8 @@ export async function logInAtBackend(request: BackendLoginRequest): Promise<Back
   }
 }
 
-function giveUp(socket: Socket, reason: string): BackendLogin {
-  socket.destroy();
-  return { kind: 'unavailable', reason };
-}
-
 function isOk(line: string): boolean {
   return line === '+OK' || line.startsWith('+OK ');
 }
 
 /** A back-end line as it may appear in the trace: short, and never a password (we only quote replies). */
-function quote(line: string): string {
-  return JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
-}
-
-/** Status lines from the back end, read one at a time; a failure ends every wait. */
-class BackendLines {
-  private buffer: Buffer = EMPTY;
-  private readonly reader = new LineReader(MAX_BACKEND_LINE_BYTES);
-  private failure?: Error;
-  private wake?: () => void;
-
-  constructor(private readonly socket: Socket) {
-    socket.on('data', this.onData);
-    socket.on('error', this.onError);
-    socket.on('close', this.onClose);
-  }
-
-  fail(reason: string): void {
-    this.failure ??= new Error(reason);
-    this.socket.destroy();
-    this.notify();
-  }
-
-  async next(): Promise<string> {
-    for (;;) {
-      if (this.failure) throw this.failure;
-      const { event, consumed } = this.reader.take(this.buffer);
-      this.buffer = this.buffer.subarray(consumed);
-      if (event.kind === 'line') return event.line.toString('utf8');
-      if (event.kind === 'too-long') throw new Error('reply line too long');
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-
-  /** Hands the socket over (to the relay): stop reading, return what was read past the last line. */
-  detach(): Buffer {
-    this.socket.off('data', this.onData);
-    this.socket.off('close', this.onClose);
-    // Removing the data listener does not stop the flow; paused, nothing is lost until the relay pipes it.
-    this.socket.pause();
-    // The error listener stays until the relay adds its own: an unheard 'error' would crash the process.
-    return this.buffer;
-  }
-
-  private readonly onData = (chunk: Buffer): void => {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    this.notify();
-  };
-
-  private readonly onError = (err: NodeJS.ErrnoException): void => {
-    this.failure ??= new Error(err.code ? `${err.code} ${err.message}` : err.message);
-    this.notify();
-  };
-
-  private readonly onClose = (): void => {
-    this.failure ??= new Error('connection closed by the back end');
-    this.notify();
-  };
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-}
