@@ -1,3 +1,4 @@
+import { ReplyCork } from '../core/reply-cork.js';
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
@@ -48,14 +49,13 @@ export class MmpPop3Connection implements MmpCommandContext {
   private continuation?: MmpContinuation;
   private relay?: Relay;
   private pumping = false;
-  private awaitingDrain = false;
   private inputPaused = false;
   private isClosing = false;
   private finished = false;
   private forgotten = false;
   private closeReason?: MmpCloseReason;
   private protocolErrors = 0;
-  private corked?: Socket;
+  private readonly replies = new ReplyCork();
   private destroyTimer?: NodeJS.Timeout;
   private readonly idleTimeoutMs: number;
 
@@ -265,7 +265,7 @@ export class MmpPop3Connection implements MmpCommandContext {
   private readonly onIdle = (): void => {
     if (this.isClosing || this.relaying) return;
     // Waiting on the directory or a back end is not the client's idleness.
-    if (this.pumping && !this.awaitingDrain) return void this.socket.setTimeout(this.idleTimeoutMs);
+    if (this.pumping && !this.replies.awaitingDrain) return void this.socket.setTimeout(this.idleTimeoutMs);
     this.close('timeout');
   };
 
@@ -295,33 +295,16 @@ export class MmpPop3Connection implements MmpCommandContext {
     this.deps.onClosed();
   }
 
-  /** A client that pipelines CAPA without reading would make us buffer replies without end. */
-  private async waitForClientToRead(): Promise<void> {
-    const socket = this.socket;
-    if (!socket.writableNeedDrain || socket.destroyed) return;
-    this.uncork();
-    this.awaitingDrain = true;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
-    this.awaitingDrain = false;
-    this.cork();
+  /** A client that pipelines without reading our replies must not make us buffer them without end. */
+  private waitForClientToRead(): Promise<void> {
+    return this.replies.waitForClientToRead(this.socket);
   }
 
   private cork(): void {
-    if (this.corked) return;
-    this.corked = this.socket;
-    this.corked.cork();
+    this.replies.cork(this.socket);
   }
 
   private uncork(): void {
-    this.corked?.uncork();
-    this.corked = undefined;
+    this.replies.uncork();
   }
 }

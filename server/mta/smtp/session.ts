@@ -1,3 +1,4 @@
+import { ReplyCork } from '../../core/reply-cork.js';
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
@@ -51,7 +52,6 @@ export class SmtpConnection implements CommandContext {
   private onDataComplete?: (reader: DataReader) => Promise<void>;
   private continuation?: Continuation;
   private pumping = false;
-  private awaitingDrain = false;
   private inputPaused = false;
   private greeted = false;
   private closing = false;
@@ -59,7 +59,7 @@ export class SmtpConnection implements CommandContext {
   private finished = false;
   private closeReason?: CloseReason;
   private errorCount = 0;
-  private corked?: Socket;
+  private readonly replies = new ReplyCork();
   private destroyTimer?: NodeJS.Timeout;
   private readonly greetingDelay = new GreetingDelay();
   private readonly idleTimeoutMs: number;
@@ -313,7 +313,7 @@ export class SmtpConnection implements CommandContext {
   private readonly onIdle = (): void => {
     if (this.closing) return;
     // Waiting on our own hooks or greeting is not the client's idleness: look again later.
-    const waitingOnUs = (this.pumping && !this.awaitingDrain) || !this.greeted;
+    const waitingOnUs = (this.pumping && !this.replies.awaitingDrain) || !this.greeted;
     if (waitingOnUs) return void this.socket.setTimeout(this.idleTimeoutMs);
     this.reply(421, '4.4.2', `${this.options.hostname} Error: timeout exceeded`);
     this.close('timeout');
@@ -335,36 +335,16 @@ export class SmtpConnection implements CommandContext {
     this.deps.onClosed(this);
   };
 
-  /**
-   * A client that pipelines without reading our replies would make us buffer them
-   * without end: stop taking commands until the socket has drained.
-   */
-  private async waitForClientToRead(): Promise<void> {
-    const socket = this.socket;
-    if (!socket.writableNeedDrain || socket.destroyed) return;
-    this.uncork();
-    this.awaitingDrain = true;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
-    this.awaitingDrain = false;
-    this.cork();
+  /** A client that pipelines without reading our replies must not make us buffer them without end. */
+  private waitForClientToRead(): Promise<void> {
+    return this.replies.waitForClientToRead(this.socket);
   }
 
   private cork(): void {
-    if (this.corked) return;
-    this.corked = this.socket;
-    this.corked.cork();
+    this.replies.cork(this.socket);
   }
 
   private uncork(): void {
-    this.corked?.uncork();
-    this.corked = undefined;
+    this.replies.uncork();
   }
 }

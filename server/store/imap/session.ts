@@ -1,3 +1,4 @@
+import { ReplyCork, untilDrained } from '../../core/reply-cork.js';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { MessageStore } from '../message-store.js';
@@ -67,7 +68,7 @@ export class ImapConnection implements CommandContext {
   secure = false;
   private readonly enabled = new Set<string>();
   private socket: Socket;
-  private corked?: Socket;
+  private readonly replies = new ReplyCork();
   private readonly rawSocket: Socket;
   private reader: CommandReader;
   private lineWaiter?: (line: string | undefined) => void;
@@ -150,7 +151,7 @@ export class ImapConnection implements CommandContext {
     const socket = this.socket;
     if (socket.destroyed || !socket.writable) return;
     socket.write(data);
-    if (this.corked && socket.writableLength >= FLUSH_BYTES) {
+    if (this.replies.isCorked && socket.writableLength >= FLUSH_BYTES) {
       this.uncork();
       this.cork();
     }
@@ -163,17 +164,9 @@ export class ImapConnection implements CommandContext {
   async drain(): Promise<void> {
     const socket = this.socket;
     if (socket.writableLength < MAX_UNREAD_OUTPUT_BYTES || socket.destroyed) return;
-    const wasCorked = this.corked !== undefined;
+    const wasCorked = this.replies.isCorked;
     this.uncork();
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
+    await untilDrained(socket);
     if (wasCorked && !this.isClosing) this.cork();
   }
 
@@ -214,15 +207,11 @@ export class ImapConnection implements CommandContext {
 
   /** Holds writes until uncork (see FLUSH_BYTES); never across an await for the client. */
   private cork(): void {
-    if (this.corked || this.socket.destroyed) return;
-    this.corked = this.socket;
-    this.corked.cork();
+    this.replies.cork(this.socket);
   }
 
   private uncork(): void {
-    const socket = this.corked;
-    this.corked = undefined;
-    socket?.uncork();
+    this.replies.uncork();
   }
 
   // --- input ------------------------------------------------------------------------

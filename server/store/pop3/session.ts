@@ -1,3 +1,4 @@
+import { ReplyCork } from '../../core/reply-cork.js';
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
@@ -51,13 +52,12 @@ export class Pop3Connection implements CommandContext {
   private readonly lineReader = new LineReader(MAX_COMMAND_LINE_BYTES);
   private continuation?: Continuation;
   private pumping = false;
-  private awaitingDrain = false;
   private inputPaused = false;
   private isClosing = false;
   private finished = false;
   private closeReason?: CloseReason;
   private protocolErrors = 0;
-  private corked?: Socket;
+  private readonly replies = new ReplyCork();
   private destroyTimer?: NodeJS.Timeout;
   private readonly idleTimeoutMs: number;
 
@@ -256,7 +256,7 @@ export class Pop3Connection implements CommandContext {
   private readonly onIdle = (): void => {
     if (this.isClosing) return;
     // Waiting on our own hooks (the directory) is not the client's idleness.
-    if (this.pumping && !this.awaitingDrain) return void this.socket.setTimeout(this.idleTimeoutMs);
+    if (this.pumping && !this.replies.awaitingDrain) return void this.socket.setTimeout(this.idleTimeoutMs);
     this.close('timeout');
   };
 
@@ -298,33 +298,16 @@ export class Pop3Connection implements CommandContext {
     if (this.writable()) this.socket.write(`${line}\r\n`);
   }
 
-  /** A client that pipelines without reading would make us buffer replies without end. */
-  private async waitForClientToRead(): Promise<void> {
-    const socket = this.socket;
-    if (!socket.writableNeedDrain || socket.destroyed) return;
-    this.uncork();
-    this.awaitingDrain = true;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
-    this.awaitingDrain = false;
-    this.cork();
+  /** A client that pipelines without reading our replies must not make us buffer them without end. */
+  private waitForClientToRead(): Promise<void> {
+    return this.replies.waitForClientToRead(this.socket);
   }
 
   private cork(): void {
-    if (this.corked) return;
-    this.corked = this.socket;
-    this.corked.cork();
+    this.replies.cork(this.socket);
   }
 
   private uncork(): void {
-    this.corked?.uncork();
-    this.corked = undefined;
+    this.replies.uncork();
   }
 }
