@@ -44,3 +44,29 @@ export class ConnectionSet<T> implements Iterable<T> {
     return this.open[Symbol.iterator]();
   }
 }
+
+/** A session that can say goodbye (421, BYE, -ERR) and be cut if it does not leave. */
+export interface ClosableSession {
+  shutdown(): void;
+  destroy(): void;
+}
+
+/**
+ * Stop listening, tell every open session the server is going away, cut the ones
+ * still there after `graceMs`, and resolve once every socket is gone.
+ */
+export async function closeGracefully(
+  server: Server,
+  connections: ConnectionSet<ClosableSession>,
+  graceMs: number,
+): Promise<void> {
+  const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const connection of connections) connection.shutdown();
+  const grace = setTimeout(() => {
+    for (const connection of connections) connection.destroy();
+  }, graceMs);
+  grace.unref();
+  await connections.whenEmpty();
+  clearTimeout(grace);
+  await stopped;
+}

@@ -1,4 +1,4 @@
-import { ConnectionSet, listenOn } from '../../core/tcp-listener.js';
+import { closeGracefully, ConnectionSet, listenOn } from '../../core/tcp-listener.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createCounter } from '../../core/ids.js';
@@ -33,16 +33,8 @@ export class ImapServer {
     return listenOn(this.server, port, host);
   }
 
-  async close(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const connection of this.connections) connection.shutdown();
-    const grace = setTimeout(() => {
-      for (const connection of this.connections) connection.destroy();
-    }, SHUTDOWN_GRACE_MS);
-    grace.unref();
-    await this.connections.whenEmpty();
-    clearTimeout(grace);
-    await stopped;
+  close(): Promise<void> {
+    return closeGracefully(this.server, this.connections, SHUTDOWN_GRACE_MS);
   }
 
   private accept(socket: Socket): void {

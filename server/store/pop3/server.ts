@@ -1,4 +1,4 @@
-import { ConnectionSet, listenOn } from '../../core/tcp-listener.js';
+import { closeGracefully, ConnectionSet, listenOn } from '../../core/tcp-listener.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createCounter } from '../../core/ids.js';
@@ -37,16 +37,8 @@ export class Pop3Server {
   }
 
   /** Stops listening and ends every session without applying its DELE marks. */
-  async close(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const connection of this.connections) connection.shutdown();
-    const grace = setTimeout(() => {
-      for (const connection of this.connections) connection.destroy();
-    }, SHUTDOWN_GRACE_MS);
-    grace.unref();
-    await this.connections.whenEmpty();
-    clearTimeout(grace);
-    await stopped;
+  close(): Promise<void> {
+    return closeGracefully(this.server, this.connections, SHUTDOWN_GRACE_MS);
   }
 
   private accept(socket: Socket): void {
