@@ -8,8 +8,8 @@ import { LabDnsResolver } from '../dns/client.js';
 import { CachingResolver } from '../dns/caching-resolver.js';
 import type { Clock } from '../core/clock.js';
 import { DnsLookupError, type LabResolver } from '../dns/resolver.js';
-import { DnsServer } from '../dns/server.js';
-import { ZoneTable } from '../dns/zones.js';
+import { startDnsServer } from '../dns/index.js';
+import type { ZoneTable } from '../dns/zones.js';
 import type { WorldServices } from './services.js';
 
 export interface WorldDns {
@@ -35,19 +35,22 @@ export async function startDns(opts: {
 }): Promise<WorldDns> {
   const host = opts.spec.hosts.find((h) => h.role === 'dns' && h.services.some((s) => s.protocol === 'dns'));
   if (!host) return { resolver: noDns };
-  const zones = new ZoneTable({
+  const attribution = new QueryAttribution();
+  const server = startDnsServer({
     zones: opts.spec.dns.zones,
     nsHost: host.name,
     nsAddress: connectAddress(opts.bindAddress),
+    node: host.name,
+    tracer: opts.tracer,
+    faults: opts.faults,
+    attribution,
   });
-  const attribution = new QueryAttribution();
-  const server = new DnsServer({ zones, node: host.name, tracer: opts.tracer, faults: opts.faults, attribution });
   const port = await opts.services.listen(host, 'dns', (p) => server.listen(p, opts.bindAddress));
   opts.lifecycle.add('DNS server', () => server.close());
   const stub = new LabDnsResolver({ address: connectAddress(opts.bindAddress), port: port!, attribution });
   const resolver = new CachingResolver(stub, opts.clock);
   opts.faults.onChange(() => resolver.clear());
-  return { resolver, zones };
+  return { resolver, zones: server.zones };
 }
 
 const servfail = (name: string, type: string) => Promise.reject(new DnsLookupError('ESERVFAIL', name, type));

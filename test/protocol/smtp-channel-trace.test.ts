@@ -8,7 +8,7 @@ import { WorldClock } from '../../server/core/clock.js';
 import { MailError } from '../../server/core/mail-error.js';
 import { MemoryTracer } from '../../server/core/tracer.js';
 import { MessageDelivery } from '../../server/mta/delivery/message-delivery.js';
-import { UnavailableChannel } from '../../server/mta/delivery/unavailable-channel.js';
+import type { DeliveryChannel } from '../../server/mta/delivery/channel.js';
 import { Bouncer } from '../../server/mta/dsn/bouncer.js';
 import { QueueStore } from '../../server/queue/queue-store.js';
 import { startServer } from '../helpers/smtp-server-fixture.js';
@@ -37,7 +37,12 @@ async function smarthost(t: TestContext, ports: Record<string, number>) {
     a: { 'mx1.example.com': ['127.0.0.1'], 'mx2.example.com': ['127.0.0.1'] },
   });
   const bouncer = new Bouncer({ queue, tracer, clock, reportingMta: NODE, kick: () => {} });
-  const unavailable = new UnavailableChannel('tcp_intranet', () => 'not in this test');
+  // Channels this test never routes to.
+  const unavailable: DeliveryChannel = {
+    name: 'tcp_intranet',
+    deliver: async () => assert.fail('no recipient is routed here'),
+    close: async () => {},
+  };
   const delivery = () =>
     new MessageDelivery({
       node: NODE,
