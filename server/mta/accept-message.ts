@@ -3,6 +3,7 @@ import { MailError } from '../core/mail-error.js';
 import type { Tracer } from '../core/tracer.js';
 import type { QueueStore } from '../queue/queue-store.js';
 import type { QueuedMessage } from '../queue/types.js';
+import type { DeliveryHandoff } from './delivery/scheduler.js';
 import { decodedSubject, prependHeaders, upstreamQueueId } from './headers.js';
 import type { SmtpSession } from './smtp/types.js';
 import type { IncomingMessage, MessageStage } from './stages/types.js';
@@ -13,8 +14,8 @@ export interface AcceptContext {
   tracer: Tracer;
   clock: Clock;
   queue: QueueStore;
-  /** Hand a freshly committed message to the delivery scheduler. */
-  deliverNow(message: QueuedMessage, raw: Buffer): void;
+  /** The delivery scheduler, which starts on a freshly committed message at once. */
+  delivery: DeliveryHandoff;
 }
 
 /**
@@ -53,6 +54,7 @@ export async function acceptMessage(
   const sender = session.envelope.mailFrom?.address ?? '';
   const recipients = session.envelope.rcptTo.map((r) => r.address);
   const envId = session.envelope.mailFrom?.params.ENVID;
+  const slot = message.hold ? undefined : ctx.delivery.reserve();
   let queued: QueuedMessage;
   try {
     queued = await ctx.queue.enqueue({
@@ -69,8 +71,10 @@ export async function acceptMessage(
       receivedAt: message.receivedAt,
       envId: typeof envId === 'string' ? envId : undefined,
       hold: message.hold?.reason,
+      deliveringNow: slot !== undefined,
     });
   } catch (err) {
+    slot?.release();
     throw MailError.from(err, 'queue');
   }
   const common = { node: ctx.node, traceId: queueId, spanId: queueId };
@@ -97,8 +101,10 @@ export async function acceptMessage(
   });
   if (message.hold) {
     ctx.tracer.emit({ kind: 'message.held', ...common, data: { queueId, reason: message.hold.reason } });
+  } else if (slot) {
+    slot.start(queued, finalRaw);
   } else {
-    ctx.deliverNow(queued, finalRaw);
+    ctx.delivery.deliverNow(queued, finalRaw);
   }
   return { queueId };
 }

@@ -4,7 +4,7 @@ import type { Tracer } from '../core/tracer.js';
 import type { DirectoryClient } from '../directory/client.js';
 import type { LabResolver } from '../dns/resolver.js';
 import type { QueueStore } from '../queue/queue-store.js';
-import type { QueuedMessage } from '../queue/types.js';
+import type { DeliveryHandoff } from './delivery/scheduler.js';
 import type { SiteDomains } from './address.js';
 
 /** What the MTA's parts share; built once per world by the composition root. */
@@ -20,6 +20,6 @@ export interface MtaContext {
   directory: DirectoryClient;
   /** The lab's DNS: SPF, DKIM and DMARC checks of inbound mail, reverse lookups. */
   resolver: LabResolver;
-  /** Hand a freshly committed message to the delivery scheduler. */
-  deliverNow(message: QueuedMessage, raw: Buffer): void;
+  /** The delivery scheduler, which starts on a freshly committed message at once. */
+  delivery: DeliveryHandoff;
 }

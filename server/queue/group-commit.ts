@@ -4,7 +4,8 @@ import type { WalSync } from '../core/wal-sync.js';
 
 /**
  * Group commit: every write submitted during one event-loop turn goes into ONE
- * SQLite transaction, committed (and so fsync'd once) on `setImmediate`. Each
+ * SQLite transaction, committed (and so fsync'd once) on `setImmediate` — or, while
+ * the previous batch's fsync runs, when it ends (see WalSync.scheduleFlush). Each
  * caller's promise settles only after that commit. This is what lets the MTA answer
  * 250 per message while paying one fsync per batch instead of one per message.
  *
@@ -52,7 +53,7 @@ export function queueWriteError(err: unknown): MailError {
 
 export class GroupCommit {
   private pending: PendingWrite[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
+  private flushScheduled = false;
   private closed = false;
   private readonly counters: GroupCommitStats = { commits: 0, writes: 0, failedCommits: 0, largestBatch: 0 };
   private readonly sql;
@@ -79,14 +80,23 @@ export class GroupCommit {
     }
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ apply, resolve: resolve as (value: unknown) => void, reject });
-      this.scheduled ??= setImmediate(() => this.flush());
+      this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    const flush = () => {
+      if (this.flushScheduled) this.flush();
+    };
+    if (this.walSync) this.walSync.scheduleFlush(flush);
+    else setImmediate(flush);
   }
 
   /** Commit everything submitted so far, now. Safe to call with nothing pending. */
   flush(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
+    this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;

@@ -40,13 +40,14 @@ export function prepareStatements(db: Database.Database) {
       address: string;
       originalAddress: string;
       notify: string | null;
+      status: 'pending' | 'active';
       nextAttemptAt: number;
       now: number;
       parentId: number | null;
     }>(
       `INSERT INTO recipients
          (message_id, address, original_address, notify, status, next_attempt_at, updated_at, parent_id)
-       VALUES (@messageId, @address, @originalAddress, @notify, 'pending', @nextAttemptAt, @now, @parentId)`,
+       VALUES (@messageId, @address, @originalAddress, @notify, @status, @nextAttemptAt, @now, @parentId)`,
     ),
     insertHistory: db.prepare<HistoryInsert>(
       `INSERT INTO history (queue_id, at, action, channel, sender, recipient, size_bytes, status)

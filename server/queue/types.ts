@@ -40,6 +40,12 @@ export interface NewMessage {
   envId?: string;
   /** Enqueue it held (quarantined, e.g. by the verdict step), with this reason; nothing is delivered until released. */
   hold?: string;
+  /**
+   * The caller holds a delivery slot and starts the delivery once the commit is done:
+   * the recipients are written 'active' at once, so no scheduler pass picks them up and
+   * no separate claim write is needed. After a crash `recover` makes them pending again.
+   */
+  deliveringNow?: boolean;
 }
 
 export interface QueuedRecipient {

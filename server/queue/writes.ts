@@ -61,6 +61,8 @@ export function insertMessage(s: QueueStatements, message: NewMessage, now: numb
     raw: message.raw,
   });
   const messageId = Number(inserted.lastInsertRowid);
+  // Held mail is never delivered now, whatever the caller hoped.
+  const status = message.deliveringNow && message.hold === undefined ? 'active' : 'pending';
   for (const recipient of message.recipients) {
     const originalAddress = recipient.originalAddress ?? recipient.address;
     const row = s.insertRecipient.run({
@@ -68,6 +70,7 @@ export function insertMessage(s: QueueStatements, message: NewMessage, now: numb
       address: recipient.address,
       originalAddress,
       notify: recipient.notify ?? null,
+      status,
       nextAttemptAt: now,
       now,
       parentId: null,
@@ -77,7 +80,7 @@ export function insertMessage(s: QueueStatements, message: NewMessage, now: numb
       recipientId: Number(row.lastInsertRowid),
       address: recipient.address,
       originalAddress,
-      status: 'pending',
+      status,
       attempts: 0,
       nextAttemptAt: now,
       // The fast path delivers from this copy: it must carry NOTIFY as a reload would.
@@ -236,6 +239,7 @@ export function expandRecipient(
       address: child.address,
       originalAddress: child.originalAddress ?? parent.original_address,
       notify: child.notify ?? parent.notify,
+      status: 'pending',
       nextAttemptAt: now,
       now,
       parentId: recipientId,

@@ -10,9 +10,10 @@ import type { DeliverInput, DeliverResult, DeliveryStats, StoreChange } from './
 
 /**
  * Delivery with GROUP COMMIT. An fsync costs the same for one message as for fifty,
- * so deliveries that arrive in the same event-loop turn are written in one
- * transaction: `add` queues, a setImmediate flushes, and every promise resolves
- * only after that commit. better-sqlite3 is synchronous, so while a commit runs
+ * so deliveries that arrive in the same event-loop turn — or while the previous
+ * batch's fsync runs (WalSync.scheduleFlush) — are written in one transaction:
+ * `add` queues, the scheduled flush commits, and every promise resolves only after
+ * that commit. better-sqlite3 is synchronous, so while a commit runs
  * the loop is blocked and new deliveries pile up for the next batch by themselves.
  */
 
@@ -91,7 +92,7 @@ export function existsChanges(outcomes: DeliveryOutcome[]): StoreChange[] {
 
 export class DeliveryBatcher {
   private queue: PendingDelivery[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
+  private flushScheduled = false;
   private closed = false;
   readonly stats: DeliveryStats = { batches: 0, stored: 0, duplicates: 0, refused: 0, largestBatch: 0 };
   /** Nested inside the batch's transaction, better-sqlite3 runs this as a SAVEPOINT. */
@@ -117,23 +118,31 @@ export class DeliveryBatcher {
       return;
     }
     this.queue.push(item);
-    this.scheduled ??= setImmediate(() => this.flush());
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    const flush = () => {
+      if (this.flushScheduled) this.flush();
+    };
+    if (this.walSync) this.walSync.scheduleFlush(flush);
+    else setImmediate(flush);
   }
 
   /** Writes everything queued now (close() uses it so nothing waits on a dead timer). */
   flush(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
-    // One batch per turn; what is left (over the bounds) goes in the next turn.
+    this.flushScheduled = false;
+    // One batch per flush; what is left (over the bounds) goes in the next one.
     if (this.queue.length > 0) this.runBatch(takeBatch(this.queue));
-    if (this.queue.length > 0) this.scheduled = setImmediate(() => this.flush());
+    if (this.queue.length > 0) this.scheduleFlush();
   }
 
   close(): void {
     while (this.queue.length > 0) this.flush();
     this.walSync?.close();
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
+    this.flushScheduled = false;
     this.closed = true;
   }
 

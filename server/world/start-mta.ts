@@ -94,7 +94,7 @@ export async function startMta(opts: StartMtaOptions): Promise<MtaParts> {
     queue,
     directory,
     resolver: opts.resolver,
-    deliverNow: (message, raw) => scheduler.deliverNow(message, raw),
+    delivery: scheduler,
   };
   const authenticate = async (login: string, password: string, remoteAddress: string) => {
     const user = await directory.authenticate(login, password, 'SMTP AUTH');

@@ -62,3 +62,23 @@ test('an fsync error rejects the commits it covered', async (t) => {
   fsync.started[0]!(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
   await assert.rejects(acknowledged, /EIO/);
 });
+
+test('a flush asked for while an fsync runs waits for it, so later writes share one commit', async (t) => {
+  const { db, fsync, sync } = openWalDb(t);
+  const insert = db.prepare('INSERT INTO t VALUES (?)');
+  sync.runRelaxed(() => insert.run(1));
+  void sync.afterCommit();
+
+  let flushes = 0;
+  sync.scheduleFlush(() => flushes++);
+  sync.scheduleFlush(() => flushes++);
+  await flushMicrotasks();
+  assert.equal(flushes, 0, 'no commit while the fsync that could not cover it runs');
+
+  fsync.started[0]!(null);
+  assert.equal(flushes, 2, 'both run as soon as the fsync ends');
+
+  sync.scheduleFlush(() => flushes++);
+  await flushMicrotasks();
+  assert.equal(flushes, 3, 'with no fsync running, a flush waits only for the next turn');
+});

@@ -133,7 +133,7 @@ export class PeerMta {
       tracer,
       clock,
       queue: this.queue,
-      deliverNow: (message, raw) => this.scheduler.deliverNow(message, raw),
+      delivery: this.scheduler,
     };
     this.server = new SmtpServer({
       mode: 'smtp',
