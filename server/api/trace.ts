@@ -94,6 +94,12 @@ export interface TracePayloads {
     host?: string;
     channel: string;
     reason: string;
+    /**
+     * True when the decision used the directory entry of the message's own RCPT-time
+     * search, moments before, instead of searching again (the first pass of mail
+     * delivered at once); later passes always search.
+     */
+    fromRcptLookup?: boolean;
   };
   'recipient.expanded': { queueId: string; recipient: string; into: string[]; reason: string };
   'delivery.attempted': {

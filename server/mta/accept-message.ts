@@ -3,6 +3,7 @@ import { MailError } from '../core/mail-error.js';
 import type { Tracer } from '../core/tracer.js';
 import type { QueueStore } from '../queue/queue-store.js';
 import type { QueuedMessage } from '../queue/types.js';
+import type { RcptLookups } from './delivery/message-delivery.js';
 import type { DeliveryHandoff } from './delivery/scheduler.js';
 import { decodedSubject, prependHeaders, upstreamQueueId } from './headers.js';
 import type { SmtpSession } from './smtp/types.js';
@@ -36,6 +37,8 @@ export async function acceptMessage(
      * signature); `announce` is traced once the rewritten message is committed.
      */
     finish?: (raw: Buffer, queueId: string) => Promise<{ raw: Buffer; announce?: () => void }>;
+    /** The directory entries RCPT found; the first delivery pass routes with them. */
+    rcptLookups?: RcptLookups;
   },
 ): Promise<{ queueId: string }> {
   const { queueId } = opts;
@@ -102,7 +105,7 @@ export async function acceptMessage(
   if (message.hold) {
     ctx.tracer.emit({ kind: 'message.held', ...common, data: { queueId, reason: message.hold.reason } });
   } else if (slot) {
-    slot.start(queued, finalRaw);
+    slot.start({ message: queued, raw: finalRaw, rcptLookups: opts.rcptLookups });
   } else {
     ctx.delivery.deliverNow(queued, finalRaw);
   }

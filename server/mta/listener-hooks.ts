@@ -5,6 +5,7 @@ import type { MtaContext } from './mta-context.js';
 import { checkRecipient } from './recipient-check.js';
 import { receivedHeaderStage } from './stages/received-header.js';
 import { submissionHeadersStage } from './stages/submission-headers.js';
+import type { DirectoryRecipient } from '../directory/client.js';
 import type { MessageStage } from './stages/types.js';
 import { verdictStage } from './stages/verdict.js';
 import type { SmtpHooks, SmtpSession } from './smtp/types.js';
@@ -22,6 +23,8 @@ export function createListenerHooks(
   authenticate: (login: string, password: string, remoteAddress: string) => Promise<string | undefined>,
 ): SmtpHooks {
   const transactionIds = new WeakMap<SmtpSession, string>();
+  /** This transaction's RCPT-time directory entries, by lower-case address. */
+  const rcptLookups = new WeakMap<SmtpSession, Map<string, DirectoryRecipient>>();
   const stages: MessageStage[] = [
     verdictStage({
       node: ctx.node,
@@ -50,16 +53,20 @@ export function createListenerHooks(
 
     async onMailFrom(session) {
       transactionIds.set(session, randomId('msg'));
+      rcptLookups.set(session, new Map());
     },
 
     async onRcptTo(session, to) {
-      await checkRecipient(ctx, session, to.address, transactionIds.get(session));
+      const entry = await checkRecipient(ctx, session, to.address, transactionIds.get(session));
+      if (entry) rcptLookups.get(session)?.set(to.address.toLowerCase(), entry);
     },
 
     async onData(session, raw) {
       const queueId = transactionIds.get(session) ?? randomId('msg');
+      const lookups = rcptLookups.get(session);
       transactionIds.delete(session);
-      return acceptMessage(ctx, session, raw, { queueId, source: listener, stages });
+      rcptLookups.delete(session);
+      return acceptMessage(ctx, session, raw, { queueId, source: listener, stages, rcptLookups: lookups });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { MailError } from '../core/mail-error.js';
+import type { DirectoryRecipient } from '../directory/client.js';
 import { rcptVerdict } from '../directory/mail-user-status.js';
 import type { SmtpSession } from './smtp/types.js';
 import type { MtaContext } from './mta-context.js';
@@ -12,15 +13,17 @@ import type { MtaContext } from './mta-context.js';
  *    waits in the queue (see mail-user-status.ts);
  *  - any other domain: only for authenticated senders (submission). Without AUTH that is
  *    relaying, and an open relay is how spam travels: 554 5.7.1.
+ * Returns the directory entry it found (none for other domains), so routing right
+ * after the commit need not search again.
  */
 export async function checkRecipient(
   ctx: MtaContext,
   session: SmtpSession,
   address: string,
   traceId: string | undefined,
-): Promise<void> {
+): Promise<DirectoryRecipient | undefined> {
   if (!ctx.siteDomains.isLocal(address)) {
-    if (session.user) return;
+    if (session.user) return undefined;
     throw new MailError({
       code: 554,
       enhanced: '5.7.1',
@@ -41,4 +44,5 @@ export async function checkRecipient(
     const verdict = rcptVerdict(entry.status, address);
     if (verdict.kind === 'reject') throw verdict.error;
   }
+  return entry;
 }

@@ -1,6 +1,6 @@
 import type { HostSpec } from '../api/world-spec.js';
 import { MailError } from '../core/mail-error.js';
-import type { DirectoryClient, DirectoryUser } from '../directory/client.js';
+import type { DirectoryClient, DirectoryRecipient, DirectoryUser } from '../directory/client.js';
 import { deliveryVerdict } from '../directory/mail-user-status.js';
 import type { SiteDomains } from './address.js';
 import type { Route } from './route.js';
@@ -56,16 +56,29 @@ export class Router {
    * as its temporary MailError, which a delivery pass already treats as "defer this
    * recipient" (as it does a directory that cannot be reached).
    */
-  async resolve(address: string, trace: { traceId: string; spanId: string }): Promise<RoutingDecision> {
-    const outcome = await this.decide(address, trace);
+  async resolve(
+    address: string,
+    trace: { traceId: string; spanId: string },
+    rcptLookup?: DirectoryRecipient,
+  ): Promise<RoutingDecision> {
+    const outcome = await this.decide(address, trace, rcptLookup);
     if (outcome.kind === 'defer') throw outcome.error;
     return outcome;
   }
 
-  async decide(address: string, trace: { traceId: string; spanId: string }): Promise<RoutingOutcome> {
+  /**
+   * `rcptLookup` is the entry the RCPT check of this very message found moments ago
+   * (the first pass of mail delivered at once): deciding with it is deciding with what
+   * the directory says now, without a second search. Retries always search again.
+   */
+  async decide(
+    address: string,
+    trace: { traceId: string; spanId: string },
+    rcptLookup?: DirectoryRecipient,
+  ): Promise<RoutingOutcome> {
     const domainHost = this.opts.siteDomains.hostFor(address);
     if (!domainHost) return this.internetRoute(address);
-    const entry = await this.opts.directory.findRecipient(address, 'route', trace);
+    const entry = rcptLookup ?? (await this.opts.directory.findRecipient(address, 'route', trace));
     if (!entry) {
       // A domain held by another messaging server on the LAN: that server knows its users.
       if (this.hostRoles.get(domainHost.toLowerCase()) === 'lan-mta') {

@@ -107,4 +107,22 @@ describe('MTA: mailUserStatus at RCPT and at delivery', () => {
     assert.ok(!stored.listMessages('hold@siroe.example', 'INBOX').some((m) => m.subject === 'Status round'));
     assert.ok(stored.listMessages('alice@siroe.example', 'INBOX').some((m) => m.subject === 'Status round'));
   });
+
+  test('the first pass routes with the RCPT-time entry; a retry searches the directory again', async () => {
+    const info = await nodemailer
+      .createTransport({ host: '127.0.0.1', port: inboundPort, secure: false, ignoreTLS: true })
+      .sendMail({ from: 'erin@example.com', to: 'hold@siroe.example', subject: 'Held once', text: 'hi' });
+    const queueId = queueIdOf(info.response);
+    const mine = (e: { data: { queueId: string } }) => e.data.queueId === queueId;
+    const searches = () =>
+      lab.events(queueId).flatMap((e) => (e.kind === 'directory.searched' ? [e.data.purpose] : []));
+
+    const first = await lab.waitFor('delivery.deferred', mine);
+    assert.deepEqual(searches(), ['rcpt check'], 'the first pass decided with the entry RCPT found');
+
+    lab.world.queue.retryNow(queueId);
+    lab.world.kickDelivery();
+    await lab.waitFor('delivery.deferred', (e) => mine(e) && e.seq > first.seq);
+    assert.deepEqual(searches(), ['rcpt check', 'route'], 'a later pass reads the directory again');
+  });
 });

@@ -59,15 +59,21 @@ describe('MTA: submission, inbound, routing and local delivery', () => {
       'verdict.given',
       'message.accepted',
       'message.queued',
-      'directory.searched',
       'route.resolved',
       'delivery.attempted',
       'mailbox.stored',
       'delivery.succeeded',
       'message.dequeued',
     ]);
+    const searches = lab.events(queueId).filter((e) => e.kind === 'directory.searched');
+    assert.deepEqual(
+      searches.map((e) => e.kind === 'directory.searched' && e.data.purpose),
+      ['rcpt check'],
+      'delivered at once, the message is routed with its RCPT-time lookup: one search, not two',
+    );
     const route = lab.events(queueId).find((e) => e.kind === 'route.resolved');
     assert.equal(route?.kind === 'route.resolved' && route.data.host, 'mailboxb.siroe.example');
+    assert.equal(route?.kind === 'route.resolved' && route.data.fromRcptLookup, true);
     const stored = lab.world.stores.get('mailboxb.siroe.example')!.store.listMessages('bob@siroe.example', 'INBOX');
     const mine = stored.find((m) => m.subject === 'Hello Bob');
     assert.ok(mine, 'message is in bob INBOX on mailboxb');

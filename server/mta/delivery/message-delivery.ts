@@ -1,6 +1,7 @@
 import { MailError } from '../../core/mail-error.js';
 import type { Clock } from '../../core/clock.js';
 import type { Tracer } from '../../core/tracer.js';
+import type { DirectoryRecipient } from '../../directory/client.js';
 import type { QueueStore, RecipientUpdate } from '../../queue/queue-store.js';
 import type { QueuedMessage, QueuedRecipient } from '../../queue/types.js';
 import { parseRoute, type Route } from '../route.js';
@@ -36,6 +37,17 @@ interface RoutedRecipient {
   route: Route;
 }
 
+/** The RCPT-time directory entries of a message, by lower-case address. */
+export type RcptLookups = ReadonlyMap<string, DirectoryRecipient>;
+
+/** A message the caller already holds (just committed), so the pass need not read it back. */
+export interface LoadedMessage {
+  message: QueuedMessage;
+  raw: Buffer;
+  /** Entries the RCPT checks found moments ago: routing uses them instead of searching again. */
+  rcptLookups?: RcptLookups;
+}
+
 /**
  * One pass over one queued message: route each due recipient (directory lookup),
  * expand groups and forwarding, then one delivery attempt per destination host, and
@@ -58,12 +70,15 @@ export class MessageDelivery {
   async run(
     queueId: string,
     recipients: QueuedRecipient[],
-    loaded?: { message: QueuedMessage; raw: Buffer },
+    loaded?: LoadedMessage,
   ): Promise<{ newRecipients: boolean }> {
     const message = loaded?.message ?? this.opts.queue.get(queueId);
     const raw = loaded?.raw ?? this.opts.queue.raw(queueId);
     if (!message || !raw) return { newRecipients: false }; // deleted by an operator meanwhile
-    const routed = await Promise.all(recipients.map((r) => this.routeOne(message, r)));
+    const lookups = loaded?.rcptLookups;
+    const routed = await Promise.all(
+      recipients.map((r) => this.routeOne(message, r, lookups?.get(r.address.toLowerCase()))),
+    );
     const byDestination = new Map<string, RoutedRecipient[]>();
     for (const item of routed) {
       if (!item) continue;
@@ -88,7 +103,11 @@ export class MessageDelivery {
   }
 
   /** Returns the route, or undefined when the recipient was expanded or finished here. */
-  private async routeOne(message: QueuedMessage, recipient: QueuedRecipient): Promise<RoutedRecipient | undefined> {
+  private async routeOne(
+    message: QueuedMessage,
+    recipient: QueuedRecipient,
+    rcptLookup: DirectoryRecipient | undefined,
+  ): Promise<RoutedRecipient | undefined> {
     // A stored route is only a record of the last decision: the directory may have
     // changed since (a user moved to another store), so look again — unless the route
     // was pinned by an expansion (a forward's own copy must not be forwarded again).
@@ -97,7 +116,8 @@ export class MessageDelivery {
     const { queueId } = message;
     let decision;
     try {
-      decision = await this.opts.router.resolve(recipient.address, { traceId: message.traceId, spanId: queueId });
+      const trace = { traceId: message.traceId, spanId: queueId };
+      decision = await this.opts.router.resolve(recipient.address, trace, rcptLookup);
     } catch (err) {
       await this.defer(message, recipient, MailError.from(err, 'router'), 'router');
       return undefined;
@@ -127,6 +147,7 @@ export class MessageDelivery {
         host: decision.route.host,
         channel: decision.route.channel,
         reason: decision.route.reason,
+        fromRcptLookup: rcptLookup ? true : undefined,
       },
     });
     return { recipient, route: decision.route };

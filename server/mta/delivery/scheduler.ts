@@ -1,11 +1,11 @@
 import type { TimerHandle } from '../../core/clock.js';
 import type { QueuedMessage, QueuedRecipient } from '../../queue/types.js';
-import { MessageDelivery, type MessageDeliveryOptions } from './message-delivery.js';
+import { MessageDelivery, type LoadedMessage, type MessageDeliveryOptions } from './message-delivery.js';
 
 /** A place among the deliveries in flight, taken before the message is committed. */
 export interface DeliverySlot {
   /** The message is committed with its recipients already 'active' (`deliveringNow`): deliver them. */
-  start(message: QueuedMessage, raw: Buffer): void;
+  start(loaded: LoadedMessage): void;
   /** The commit failed or the message was held: give the place back. */
   release(): void;
 }
@@ -66,10 +66,10 @@ export class DeliveryScheduler implements DeliveryHandoff {
     this.inFlight++;
     let used = false;
     return {
-      start: (message, raw) => {
+      start: (loaded) => {
         if (used) return;
         used = true;
-        this.run(message.queueId, message.recipients, { message, raw });
+        this.run(loaded.message.queueId, loaded.message.recipients, loaded);
       },
       release: () => {
         if (used) return;
@@ -123,17 +123,13 @@ export class DeliveryScheduler implements DeliveryHandoff {
     this.scheduleWakeUp(now, true);
   }
 
-  private start(
-    queueId: string,
-    recipients: QueuedRecipient[],
-    loaded?: { message: QueuedMessage; raw: Buffer },
-  ): void {
+  private start(queueId: string, recipients: QueuedRecipient[], loaded?: LoadedMessage): void {
     this.inFlight++;
     this.run(queueId, recipients, loaded);
   }
 
   /** Deliver recipients that are 'active' and counted in flight already. */
-  private run(queueId: string, recipients: QueuedRecipient[], loaded?: { message: QueuedMessage; raw: Buffer }): void {
+  private run(queueId: string, recipients: QueuedRecipient[], loaded?: LoadedMessage): void {
     const delivery = new MessageDelivery({
       ...this.opts,
       retryScheduleMinutes: this.opts.retryScheduleMinutes(),
