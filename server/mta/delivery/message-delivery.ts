@@ -93,10 +93,12 @@ export class MessageDelivery {
     await holdGivenUp(this.noticeContext(), message, raw, this.givenUp);
     await sendNotices(this.opts.bouncer, message, raw, this.notices);
     if (this.messageDone) {
-      const outcome =
-        this.failures.length > 0 || this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed')
-          ? 'failed'
-          : 'delivered';
+      // A message just committed and handed over whole has no earlier passes whose
+      // failures the queue would have to tell us about.
+      const wholeFirstPass = loaded !== undefined && recipients.length === loaded.message.recipients.length;
+      const failedBefore = () =>
+        !wholeFirstPass && this.opts.queue.get(queueId)?.recipients.some((r) => r.status === 'failed');
+      const outcome = this.failures.length > 0 || failedBefore() ? 'failed' : 'delivered';
       this.emit(message, queueId, { kind: 'message.dequeued', data: { queueId, outcome } });
     }
     return { newRecipients: this.expanded };
