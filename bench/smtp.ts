@@ -40,7 +40,7 @@ export async function benchSmtp(argv: string[]): Promise<void> {
     console.log(
       `  ${mode === 'new' ? 'new connection per message' : 'persistent sessions       '}: ` +
         `${rate.endToEnd.toFixed(0)} messages/s end to end (${rate.accept.toFixed(0)}/s accepted, ${rate.seconds.toFixed(2)} s); ` +
-        `world CPU ${rate.cpuMsPerMessage.toFixed(2)} ms per message`,
+        `world CPU ${rate.cpu.total.toFixed(2)} ms per message (${rate.cpu.user.toFixed(2)} user, ${rate.cpu.system.toFixed(2)} system)`,
     );
   }
 }
@@ -122,7 +122,11 @@ async function runOnce(plan: LoadPlan, generator: LoadGenerator) {
       accept: messages / loadSeconds,
       seconds,
       // Every thread of this process: the world's main thread, its worker threads and libuv's pool.
-      cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / messages,
+      cpu: {
+        total: (cpu.user + cpu.system) / 1000 / messages,
+        user: cpu.user / 1000 / messages,
+        system: cpu.system / 1000 / messages,
+      },
     };
   } finally {
     await world.stop();
