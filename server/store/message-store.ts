@@ -2,7 +2,15 @@ import Database from 'better-sqlite3';
 import { WalSync } from '../core/wal-sync.js';
 import type { Clock } from '../core/clock.js';
 import type { Tracer } from '../core/tracer.js';
-import { ensureUserRows, findUser, requireFolder, requireUser, type Changes, type StoreContext } from './context.js';
+import {
+  ensureUserRows,
+  findUser,
+  normalizeAddress,
+  requireFolder,
+  requireUser,
+  type Changes,
+  type StoreContext,
+} from './context.js';
 import { DeliveryBatcher, existsChanges, type DeliveryOutcome } from './delivery.js';
 import { normalizeFlags } from './flags.js';
 import * as folderOps from './folder-ops.js';
@@ -61,6 +69,11 @@ export class MessageStore {
   private readonly events: StoreEvents;
   private readonly maxMessageBytes: number;
   private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  /**
+   * Mailboxes known to exist. Users are never removed from a store, so a yes stays
+   * true; this spares the LMTP RCPT of every delivery a SQLite read.
+   */
+  private readonly knownUsers = new Set<string>();
 
   static open(opts: MessageStoreOptions): MessageStore {
     const db = new Database(opts.file);
@@ -99,7 +112,11 @@ export class MessageStore {
   }
 
   hasUser(address: string): boolean {
-    return this.read(() => findUser(this.ctx, address) !== undefined);
+    const key = normalizeAddress(address);
+    if (this.knownUsers.has(key)) return true;
+    const found = this.read(() => findUser(this.ctx, key) !== undefined);
+    if (found) this.knownUsers.add(key);
+    return found;
   }
 
   /** The mailbox address of a login name (IMAP/POP3 after the directory said yes). */
