@@ -141,18 +141,68 @@ describe('SmtpClient against SmtpServer', () => {
     assert.equal(client.closed, true);
   });
 
-  test('LMTP: one outcome per recipient from the replies after the dot', async (t) => {
+  for (const chunking of [true, false]) {
+    const how = chunking ? 'BDAT LAST (CHUNKING)' : 'DATA';
+    test(`LMTP with ${how}: one outcome per recipient from the replies after the body`, async (t) => {
+      const { port, tracer } = await startServer(
+        t,
+        { mode: 'lmtp', protocol: 'lmtp' },
+        {
+          onData: async (session, body) => {
+            assert.equal(body.toString(), 'Subject: lmtp\r\n\r\n.leading dot kept\r\nbare LF line\r\n');
+            return {
+              recipients: session.envelope.rcptTo.map((r) =>
+                r.address.startsWith('full')
+                  ? { code: 452, enhanced: '4.2.2', text: 'Mailbox full' }
+                  : { code: 250, enhanced: '2.1.5', text: 'Delivered' },
+              ),
+            };
+          },
+        },
+      );
+      const client = await SmtpClient.connect({
+        host: '127.0.0.1',
+        port,
+        lmtp: true,
+        clientHostname: 'mta.siroe.example',
+        chunking,
+      });
+      t.after(() => client.close());
+      const result = await client.send(
+        {
+          from: '',
+          to: [
+            { address: 'alice@siroe.example' },
+            { address: 'nobody@example.org' },
+            { address: 'full@siroe.example' },
+          ],
+        },
+        Buffer.from('Subject: lmtp\r\n\r\n.leading dot kept\r\nbare LF line\n'),
+      );
+      assert.deepEqual(
+        result.recipients.map((r) => [r.address, r.code, r.enhanced, r.accepted]),
+        [
+          ['alice@siroe.example', 250, '2.1.5', true],
+          ['nobody@example.org', 550, '5.1.1', false],
+          ['full@siroe.example', 452, '4.2.2', false],
+        ],
+      );
+      assert.equal(result.dataReply, undefined);
+      const verbs = tracer.ofKind('smtp.command').map((e) => e.data.verb);
+      assert.deepEqual(verbs.slice(-5), ['MAIL', 'RCPT', 'RCPT', 'RCPT', chunking ? 'BDAT' : 'DATA']);
+    });
+  }
+
+  test('LMTP with CHUNKING: no recipient taken, BDAT gets one refusal and the connection goes on', async (t) => {
+    const stored: string[] = [];
     const { port } = await startServer(
       t,
       { mode: 'lmtp', protocol: 'lmtp' },
       {
-        onData: async (session) => ({
-          recipients: session.envelope.rcptTo.map((r) =>
-            r.address.startsWith('full')
-              ? { code: 452, enhanced: '4.2.2', text: 'Mailbox full' }
-              : { code: 250, enhanced: '2.1.5', text: 'Delivered' },
-          ),
-        }),
+        onData: async (session, body) => {
+          stored.push(body.toString());
+          return { recipients: session.envelope.rcptTo.map(() => ({ code: 250, enhanced: '2.1.5', text: 'Ok' })) };
+        },
       },
     );
     const client = await SmtpClient.connect({
@@ -162,22 +212,15 @@ describe('SmtpClient against SmtpServer', () => {
       clientHostname: 'mta.siroe.example',
     });
     t.after(() => client.close());
-    const result = await client.send(
-      {
-        from: '',
-        to: [{ address: 'alice@siroe.example' }, { address: 'nobody@example.org' }, { address: 'full@siroe.example' }],
-      },
-      message('lmtp'),
-    );
+    const refused = await client.send({ from: '', to: [{ address: 'nobody@example.org' }] }, message('none'));
     assert.deepEqual(
-      result.recipients.map((r) => [r.address, r.code, r.enhanced, r.accepted]),
-      [
-        ['alice@siroe.example', 250, '2.1.5', true],
-        ['nobody@example.org', 550, '5.1.1', false],
-        ['full@siroe.example', 452, '4.2.2', false],
-      ],
+      refused.recipients.map((r) => [r.code, r.accepted]),
+      [[550, false]],
     );
-    assert.equal(result.dataReply, undefined);
+    assert.equal(refused.dataReply?.code, 554);
+    const next = await client.send({ from: '', to: [{ address: 'bob@siroe.example' }] }, message('next'));
+    assert.equal(next.recipients[0]?.accepted, true);
+    assert.deepEqual(stored, [message('next').toString()], 'only the second message reached the hooks');
   });
 
   test('reuses one connection for three messages, and recovers after a refused transaction', async (t) => {

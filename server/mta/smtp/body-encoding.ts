@@ -12,11 +12,25 @@ const DOT_BYTE = Buffer.from('.');
 const TERMINATOR = Buffer.from('.\r\n');
 
 export function encodeBody(message: Buffer): Buffer {
+  return Buffer.concat([...crlfLines(message, true), TERMINATOR]);
+}
+
+/**
+ * Puts a message on the wire for BDAT (RFC 3030): the same CRLF line ends DATA would
+ * deliver, so a store keeps the same bytes either way, but no dot-stuffing and no end
+ * marker: the chunk's octet count says where it ends.
+ */
+export function encodeChunk(message: Buffer): Buffer {
+  return Buffer.concat(crlfLines(message, false));
+}
+
+/** The message as slices, every line ending in CRLF, the last one too; `dotStuff` doubles leading dots. */
+function crlfLines(message: Buffer, dotStuff: boolean): Buffer[] {
   const parts: Buffer[] = [];
   let runStart = 0;
   let pos = 0;
   while (pos < message.length) {
-    if (message[pos] === DOT) {
+    if (dotStuff && message[pos] === DOT) {
       parts.push(message.subarray(runStart, pos), DOT_BYTE);
       runStart = pos;
     }
@@ -34,6 +48,5 @@ export function encodeBody(message: Buffer): Buffer {
     pos = lf + 1;
   }
   if (runStart < message.length) parts.push(message.subarray(runStart));
-  parts.push(TERMINATOR);
-  return Buffer.concat(parts);
+  return parts;
 }

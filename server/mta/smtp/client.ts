@@ -1,5 +1,5 @@
 import { MailError } from '../../core/mail-error.js';
-import { encodeBody } from './body-encoding.js';
+import { encodeBody, encodeChunk } from './body-encoding.js';
 import { ClientConnection, clientError } from './client-connection.js';
 import type { ClientReply } from './client-replies.js';
 
@@ -12,6 +12,8 @@ export interface SmtpClientOptions {
   commandTimeoutMs?: number;
   startTls?: 'never' | 'opportunistic';
   tls?: { rejectUnauthorized?: boolean };
+  /** Send the message with BDAT when the server offers CHUNKING (default true; tests turn it off to drive DATA). */
+  chunking?: boolean;
 }
 
 export interface ClientEnvelope {
@@ -43,7 +45,9 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
 /**
  * An SMTP/LMTP client for delivery: one connection, many transactions in sequence.
  * Per-recipient outcomes come from RCPT and the DATA reply (SMTP) or from the
- * per-recipient replies after the final dot (LMTP, RFC 2033).
+ * per-recipient replies after the final dot (LMTP, RFC 2033). With PIPELINING and
+ * CHUNKING the whole transaction is one write: MAIL, RCPT, "BDAT n LAST" and the
+ * message (RFC 3030), answered by one batch of replies.
  */
 export class SmtpClient {
   private greetingText = '';
@@ -172,16 +176,45 @@ export class SmtpClient {
       `MAIL FROM:<${envelope.from}>${this.mailParams(envelope, message)}`,
       ...envelope.to.map((r) => `RCPT TO:<${r.address}>${r.params ? ` ${r.params}` : ''}`),
     ];
-    const replies = this.extensionSet.has('PIPELINING')
-      ? await this.pipelined(commands)
-      : await this.stepByStep(commands);
+    const pipelining = this.extensionSet.has('PIPELINING');
+    if (pipelining && this.extensionSet.has('CHUNKING') && this.opts.chunking !== false) {
+      return this.chunkedTransaction(envelope, commands, message);
+    }
+    const replies = pipelining ? await this.pipelined(commands) : await this.stepByStep(commands);
     const [mailReply, ...rcptReplies] = replies.envelope;
     const acceptedCount = rcptReplies.filter(isPositive).length;
-    let finals: ClientReply[] = [];
-    if (replies.data?.code === 354) finals = await this.sendBody(message, acceptedCount);
-    const complete = replies.data?.code === 354 && acceptedCount > 0;
-    if (!complete) await this.resetAfterFailure();
-    return buildResult(envelope, mailReply!, rcptReplies, replies.data, finals, this.opts.lmtp === true);
+    let body: BodyOutcome | undefined;
+    if (replies.data?.code === 354) body = { kind: 'sent', finals: await this.sendBody(message, acceptedCount) };
+    else if (replies.data) body = { kind: 'refused', reply: replies.data };
+    if (!(body?.kind === 'sent' && acceptedCount > 0)) await this.resetAfterFailure();
+    return buildResult(envelope, mailReply!, rcptReplies, body, this.opts.lmtp === true);
+  }
+
+  /**
+   * RFC 3030 with RFC 2920: everything in one write. The server reads the chunk
+   * whatever it answers: when no recipient was taken, BDAT gets one refusal (and the
+   * transaction is reset); otherwise one final reply (one per accepted recipient in
+   * LMTP), which ends the transaction.
+   */
+  private async chunkedTransaction(envelope: ClientEnvelope, commands: string[], message: Buffer): Promise<SendResult> {
+    const chunk = encodeChunk(message);
+    this.conn.write(Buffer.concat([Buffer.from(`${commands.join('\r\n')}\r\nBDAT ${chunk.length} LAST\r\n`), chunk]));
+    const replies: ClientReply[] = [];
+    for (let i = 0; i < commands.length; i++) replies.push(await this.conn.read());
+    const [mailReply, ...rcptReplies] = replies;
+    const acceptedCount = isPositive(mailReply!) ? rcptReplies.filter(isPositive).length : 0;
+    let body: BodyOutcome;
+    if (acceptedCount === 0) {
+      body = { kind: 'refused', reply: await this.conn.read() };
+      // RFC 3030 2: a refused BDAT fails the transaction; clear it as after a refused DATA.
+      await this.resetAfterFailure();
+    } else {
+      const finals: ClientReply[] = [];
+      const count = this.opts.lmtp ? acceptedCount : 1;
+      for (let i = 0; i < count; i++) finals.push(await this.conn.read());
+      body = { kind: 'sent', finals };
+    }
+    return buildResult(envelope, mailReply!, rcptReplies, body, this.opts.lmtp === true);
   }
 
   /** RFC 2920: MAIL, every RCPT and DATA in one write, then the replies in order. */
@@ -270,15 +303,22 @@ function replyError(reply: ClientReply): MailError {
   return new MailError({ code: reply.code, enhanced, publicText: reply.text, component: 'smtp-client' });
 }
 
-/** Combines MAIL, RCPT, DATA and final replies into one outcome per recipient. */
+/**
+ * What became of the message body: refused before it was taken (a DATA reply other
+ * than 354, or a BDAT refused for want of recipients), or sent, with its final replies.
+ */
+type BodyOutcome = { kind: 'refused'; reply: ClientReply } | { kind: 'sent'; finals: ClientReply[] };
+
+/** Combines MAIL, RCPT, DATA/BDAT and final replies into one outcome per recipient. */
 function buildResult(
   envelope: ClientEnvelope,
   mailReply: ClientReply,
   rcptReplies: ClientReply[],
-  dataReply: ClientReply | undefined,
-  finals: ClientReply[],
+  body: BodyOutcome | undefined,
   lmtp: boolean,
 ): SendResult {
+  const dataReply = body?.kind === 'refused' ? body.reply : undefined;
+  const finals = body?.kind === 'sent' ? body.finals : [];
   let acceptedIndex = 0;
   const refused = (address: string, reply: ClientReply): RecipientOutcome => ({
     address,
@@ -289,13 +329,15 @@ function buildResult(
     const rcpt = rcptReplies[i];
     if (!isPositive(mailReply) || !rcpt) return refused(address, mailReply);
     if (!isPositive(rcpt)) return refused(address, rcpt);
-    if (!dataReply || dataReply.code !== 354) return refused(address, dataReply ?? rcpt);
+    if (body?.kind !== 'sent') return refused(address, dataReply ?? rcpt);
     const final = lmtp ? finals[acceptedIndex++] : finals[0];
-    if (!final) return refused(address, dataReply);
+    // Unreachable while read() throws on a lost connection; a temporary failure if not.
+    if (!final)
+      return { address, code: 451, enhanced: '4.4.2', text: 'No final reply for this recipient', accepted: false };
     return { address, ...summary(final), accepted: isPositive(final) };
   });
   const result: SendResult = { recipients };
-  if (dataReply && dataReply.code !== 354) result.dataReply = summary(dataReply);
+  if (dataReply) result.dataReply = summary(dataReply);
   else if (!lmtp && finals[0]) result.dataReply = summary(finals[0]);
   return result;
 }

@@ -4,8 +4,8 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { MailError } from '../../core/mail-error.js';
 import { findCommand, traceArgsOf } from './commands/index.js';
-import type { CloseReason, CommandContext, Continuation } from './commands/types.js';
-import { DataReader } from './data-reader.js';
+import type { ChunkedBody } from './chunk-reader.js';
+import type { BodyReader, CloseReason, CommandContext, Continuation } from './commands/types.js';
 import { GreetingDelay, lookupWithCap } from './greeting.js';
 import { LineReader } from './line-reader.js';
 import { formatReply } from './reply.js';
@@ -41,6 +41,7 @@ export interface SessionDeps {
 export class SmtpConnection implements CommandContext {
   state: SessionState = 'greeted';
   rcptAttempted = false;
+  chunks?: ChunkedBody;
   readonly session: SessionInfo;
   readonly options: SmtpServerOptions;
   readonly trace: SessionTrace;
@@ -48,8 +49,8 @@ export class SmtpConnection implements CommandContext {
   private readonly rawSocket: Socket;
   private pending: Buffer = EMPTY;
   private readonly lineReader = new LineReader(MAX_COMMAND_LINE_BYTES);
-  private dataReader?: DataReader;
-  private onDataComplete?: (reader: DataReader) => Promise<void>;
+  private bodyReader?: BodyReader;
+  private onBodyComplete?: () => Promise<void>;
   private continuation?: Continuation;
   private pumping = false;
   private inputPaused = false;
@@ -138,12 +139,13 @@ export class SmtpConnection implements CommandContext {
   resetTransaction(): void {
     this.session.envelope = { rcptTo: [] };
     this.rcptAttempted = false;
+    this.chunks = undefined;
     if (this.state === 'mail') this.state = 'ready';
   }
 
-  beginData(onComplete: (reader: DataReader) => Promise<void>): void {
-    this.dataReader = new DataReader(this.options.maxMessageSizeBytes);
-    this.onDataComplete = onComplete;
+  readBody(reader: BodyReader, onComplete: () => Promise<void>): void {
+    this.bodyReader = reader;
+    this.onBodyComplete = onComplete;
   }
 
   expectLine(next: Continuation): void {
@@ -172,7 +174,7 @@ export class SmtpConnection implements CommandContext {
     this.closing = true;
     this.closeReason ??= reason;
     this.continuation = undefined;
-    this.dataReader = undefined;
+    this.bodyReader = undefined;
     this.greetingDelay.cancel();
     this.uncork();
     this.socket.end();
@@ -211,7 +213,7 @@ export class SmtpConnection implements CommandContext {
     this.cork();
     try {
       while (!this.closing && !this.shuttingDown && this.pending.length > 0) {
-        if (this.dataReader) await this.feedData();
+        if (this.bodyReader) await this.feedBody();
         else if (!(await this.feedCommand())) break;
         await this.waitForClientToRead();
       }
@@ -240,15 +242,14 @@ export class SmtpConnection implements CommandContext {
     return true;
   }
 
-  private async feedData(): Promise<void> {
-    const reader = this.dataReader!;
-    const { consumed, done } = reader.push(this.pending);
+  private async feedBody(): Promise<void> {
+    const { consumed, done } = this.bodyReader!.push(this.pending);
     this.pending = consumed >= this.pending.length ? EMPTY : this.pending.subarray(consumed);
     if (!done) return;
-    const complete = this.onDataComplete!;
-    this.dataReader = undefined;
-    this.onDataComplete = undefined;
-    await complete(reader);
+    const complete = this.onBodyComplete!;
+    this.bodyReader = undefined;
+    this.onBodyComplete = undefined;
+    await complete();
   }
 
   private async handleLine(line: Buffer): Promise<void> {

@@ -1,9 +1,12 @@
 import type { CommandContext } from './types.js';
 
 /**
- * Shared by EHLO and LHLO: the service extensions we offer. CHUNKING is not
- * offered (no BDAT). STARTTLS only until the connection is secure; AUTH only where
- * credentials would not cross the wire in the clear (or the listener allows it).
+ * Shared by EHLO and LHLO: the service extensions we offer. STARTTLS only until the
+ * connection is secure; AUTH only where credentials would not cross the wire in the
+ * clear (or the listener allows it). CHUNKING (BDAT, RFC 3030) only on LMTP, as Dovecot
+ * offers it: the MTA's delivery to a store is then one write for MAIL, RCPT and the
+ * whole message. The SMTP listeners keep to DATA, where the fault switches act on the
+ * DATA command and every standard client already speaks it.
  */
 export function extensionLines(ctx: CommandContext, withAuth: boolean): string[] {
   const { options, session } = ctx;
@@ -15,6 +18,7 @@ export function extensionLines(ctx: CommandContext, withAuth: boolean): string[]
     'ENHANCEDSTATUSCODES',
     'DSN',
   ];
+  if (session.lmtp) lines.push('CHUNKING');
   if (options.tls && !session.secure) lines.push('STARTTLS');
   if (withAuth && authUsable(ctx)) lines.push(`AUTH ${options.auth!.methods.join(' ')}`);
   return lines;

@@ -1,4 +1,5 @@
 import { auth } from './auth.js';
+import { bdat } from './bdat.js';
 import { data } from './data.js';
 import { ehlo } from './ehlo.js';
 import { helo } from './helo.js';
@@ -21,6 +22,7 @@ export const COMMANDS: Readonly<Record<Verb, CommandHandler>> = {
   MAIL: mail,
   RCPT: rcpt,
   DATA: data,
+  BDAT: bdat,
   RSET: rset,
   NOOP: noop,
   QUIT: quit,

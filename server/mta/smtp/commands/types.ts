@@ -1,6 +1,7 @@
 import type { SmtpServerOptions } from '../types.js';
 import type { SessionInfo, SessionState } from '../session-info.js';
-import type { DataReader } from '../data-reader.js';
+import type { ChunkedBody } from '../chunk-reader.js';
+import type { DataPush } from '../data-reader.js';
 import type { SessionTrace } from '../session-trace.js';
 
 export type Verb =
@@ -10,6 +11,7 @@ export type Verb =
   | 'MAIL'
   | 'RCPT'
   | 'DATA'
+  | 'BDAT'
   | 'RSET'
   | 'NOOP'
   | 'QUIT'
@@ -36,13 +38,23 @@ export interface CommandContext {
   reply(code: number, enhanced: string | undefined, text: string | string[]): void;
   /** Forget MAIL and RCPT (not EHLO, TLS or AUTH). */
   resetTransaction(): void;
-  /** Switch input to message body mode; `onComplete` runs after the final dot. */
-  beginData(onComplete: (reader: DataReader) => Promise<void>): void;
+  /** The BDAT chunks of this transaction so far; undefined until its first BDAT. */
+  chunks?: ChunkedBody;
+  /**
+   * Give the input that follows to `reader` (a DATA body up to its final dot, or one
+   * BDAT chunk) until it is done; then `onComplete` runs and commands are read again.
+   */
+  readBody(reader: BodyReader, onComplete: () => Promise<void>): void;
   /** The next input line goes to `next` instead of the command dispatcher. */
   expectLine(next: Continuation): void;
   /** Wrap the connection in TLS right after the 220 reply. */
   startTls(): void;
   close(reason: CloseReason): void;
+}
+
+/** Takes message bytes off the input until it has what it wanted. */
+export interface BodyReader {
+  push(chunk: Buffer): DataPush;
 }
 
 export interface CommandHandler {
