@@ -90,8 +90,8 @@ function loadGenerator(choice: string | undefined): LoadGenerator {
       file,
       args: [
         ...['-s', String(plan.sessions), '-l', String(plan.sizeBytes), '-m', String(plan.messages)],
-        // -C: messages per connection; one per connection is smtp-source's default.
-        ...(plan.mode === 'new' ? [] : ['-C', String(Math.ceil(plan.messages / plan.sessions))]),
+        // -d: keep the connection for the next message; a new one per message is smtp-source's default.
+        ...(plan.mode === 'new' ? [] : ['-d']),
         ...['-f', 'load@example.com', '-t', 'bob@siroe.example', '-M', 'load.example.com'],
         `127.0.0.1:${port}`,
       ],
