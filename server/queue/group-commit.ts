@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { FlushTrigger } from '../core/flush-trigger.js';
 import { MailError } from '../core/mail-error.js';
 import type { WalSync } from '../core/wal-sync.js';
 
@@ -53,7 +54,7 @@ export function queueWriteError(err: unknown): MailError {
 
 export class GroupCommit {
   private pending: PendingWrite[] = [];
-  private flushScheduled = false;
+  private readonly trigger: FlushTrigger;
   private closed = false;
   private readonly counters: GroupCommitStats = { commits: 0, writes: 0, failedCommits: 0, largestBatch: 0 };
   private readonly sql;
@@ -63,6 +64,7 @@ export class GroupCommit {
     /** When given, batches commit relaxed and are made durable by an fsync off the event loop. */
     private readonly walSync?: WalSync,
   ) {
+    this.trigger = new FlushTrigger(() => this.flush(), walSync);
     this.sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -80,23 +82,13 @@ export class GroupCommit {
     }
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ apply, resolve: resolve as (value: unknown) => void, reject });
-      this.scheduleFlush();
+      this.trigger.request();
     });
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    const flush = () => {
-      if (this.flushScheduled) this.flush();
-    };
-    if (this.walSync) this.walSync.scheduleFlush(flush);
-    else setImmediate(flush);
   }
 
   /** Commit everything submitted so far, now. Safe to call with nothing pending. */
   flush(): void {
-    this.flushScheduled = false;
+    this.trigger.taken();
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;

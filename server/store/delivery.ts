@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { FlushTrigger } from '../core/flush-trigger.js';
 import { MailError } from '../core/mail-error.js';
 import type { WalSync } from '../core/wal-sync.js';
 import { findFolder, requireFolder, requireUser, type StoreContext } from './context.js';
@@ -92,7 +93,7 @@ export function existsChanges(outcomes: DeliveryOutcome[]): StoreChange[] {
 
 export class DeliveryBatcher {
   private queue: PendingDelivery[] = [];
-  private flushScheduled = false;
+  private readonly trigger: FlushTrigger;
   private closed = false;
   readonly stats: DeliveryStats = { batches: 0, stored: 0, duplicates: 0, refused: 0, largestBatch: 0 };
   /** Nested inside the batch's transaction, better-sqlite3 runs this as a SAVEPOINT. */
@@ -106,6 +107,7 @@ export class DeliveryBatcher {
     /** When given, batches commit relaxed and are made durable by an fsync off the event loop. */
     private readonly walSync?: WalSync,
   ) {
+    this.trigger = new FlushTrigger(() => this.flush(), walSync);
     this.deliverInSavepoint = ctx.db.transaction((item: PendingDelivery) => deliverOne(ctx, item));
     this.writeBatch = ctx.db.transaction((items: PendingDelivery[], outcomes: DeliveryOutcome[]) =>
       this.writeItems(items, outcomes),
@@ -118,31 +120,21 @@ export class DeliveryBatcher {
       return;
     }
     this.queue.push(item);
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    const flush = () => {
-      if (this.flushScheduled) this.flush();
-    };
-    if (this.walSync) this.walSync.scheduleFlush(flush);
-    else setImmediate(flush);
+    this.trigger.request();
   }
 
   /** Writes everything queued now (close() uses it so nothing waits on a dead timer). */
   flush(): void {
-    this.flushScheduled = false;
+    this.trigger.taken();
     // One batch per flush; what is left (over the bounds) goes in the next one.
     if (this.queue.length > 0) this.runBatch(takeBatch(this.queue));
-    if (this.queue.length > 0) this.scheduleFlush();
+    if (this.queue.length > 0) this.trigger.request();
   }
 
   close(): void {
     while (this.queue.length > 0) this.flush();
     this.walSync?.close();
-    this.flushScheduled = false;
+    this.trigger.taken();
     this.closed = true;
   }
 

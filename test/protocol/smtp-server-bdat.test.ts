@@ -30,6 +30,13 @@ async function lmtpSession(t: TestContext, port: number): Promise<Raw> {
   return raw;
 }
 
+/** MAIL and one accepted RCPT, pipelined. */
+async function openTransaction(raw: Raw): Promise<void> {
+  raw.send('MAIL FROM:<a@example.com>', 'RCPT TO:<alice@siroe.example>');
+  await raw.expect(250);
+  await raw.expect(250);
+}
+
 describe('SmtpServer: BDAT on LMTP', () => {
   test('LHLO offers CHUNKING; SMTP neither offers nor knows BDAT', async (t) => {
     const { port } = await lmtpServer(t);
@@ -73,9 +80,7 @@ describe('SmtpServer: BDAT on LMTP', () => {
   test('a message in several chunks, split across TCP writes, and BDAT 0 LAST to end it', async (t) => {
     const { port, received } = await lmtpServer(t);
     const raw = await lmtpSession(t, port);
-    raw.send('MAIL FROM:<a@example.com>', 'RCPT TO:<alice@siroe.example>');
-    await raw.expect(250);
-    await raw.expect(250);
+    await openTransaction(raw);
     raw.write('BDAT 14\r\nSubject: ');
     raw.write('x\r\n\r\n');
     await raw.expect(250, '2.0.0');
@@ -104,9 +109,7 @@ describe('SmtpServer: BDAT on LMTP', () => {
   test('too large: 552 at the chunk that passes the limit, the rest of the message dropped', async (t) => {
     const { port, received } = await lmtpServer(t, 100);
     const raw = await lmtpSession(t, port);
-    raw.send('MAIL FROM:<a@example.com>', 'RCPT TO:<alice@siroe.example>');
-    await raw.expect(250);
-    await raw.expect(250);
+    await openTransaction(raw);
     raw.write(`BDAT 80\r\n${'a'.repeat(80)}`);
     await raw.expect(250);
     raw.write(`BDAT 80\r\n${'b'.repeat(80)}`);
@@ -121,9 +124,7 @@ describe('SmtpServer: BDAT on LMTP', () => {
   test('DATA after BDAT in one transaction is 503; a count that cannot be read ends the session', async (t) => {
     const { port, tracer } = await lmtpServer(t);
     const raw = await lmtpSession(t, port);
-    raw.send('MAIL FROM:<a@example.com>', 'RCPT TO:<alice@siroe.example>');
-    await raw.expect(250);
-    await raw.expect(250);
+    await openTransaction(raw);
     raw.write('BDAT 3\r\nabc');
     await raw.expect(250);
     raw.send('DATA');

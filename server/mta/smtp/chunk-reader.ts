@@ -1,44 +1,5 @@
 import type { DataPush } from './data-reader.js';
-
-/**
- * The body of a BDAT transaction (RFC 3030 CHUNKING): the chunks of one message,
- * joined, with the same size limit as DATA. Past the limit it keeps counting but
- * keeps no bytes, so the reply can be 552 while the session stays in step.
- */
-export class ChunkedBody {
-  private parts: Buffer[] = [];
-  private storedBytes = 0;
-  private totalBytes = 0;
-  private overLimit = false;
-
-  constructor(private readonly maxMessageSizeBytes: number) {}
-
-  get sizeBytes(): number {
-    return this.totalBytes;
-  }
-
-  get tooLarge(): boolean {
-    return this.overLimit;
-  }
-
-  /** The message so far; empty once it was too large. */
-  message(): Buffer {
-    return Buffer.concat(this.parts, this.storedBytes);
-  }
-
-  append(bytes: Buffer): void {
-    this.totalBytes += bytes.length;
-    if (this.overLimit || bytes.length === 0) return;
-    if (this.totalBytes > this.maxMessageSizeBytes) {
-      this.overLimit = true;
-      this.parts = [];
-      this.storedBytes = 0;
-      return;
-    }
-    this.parts.push(bytes);
-    this.storedBytes += bytes.length;
-  }
-}
+import type { MessageBody } from './message-body.js';
 
 /**
  * Reads exactly the octets one BDAT command announced. No dot-stuffing and no
@@ -51,7 +12,7 @@ export class ChunkReader {
 
   constructor(
     size: number,
-    private readonly into: ChunkedBody | undefined,
+    private readonly into: MessageBody | undefined,
   ) {
     this.remaining = size;
   }

@@ -1,3 +1,5 @@
+import { MessageBody } from './message-body.js';
+
 /**
  * Reads a DATA body (RFC 5321 4.5.2): removes dot-stuffing and stops at the
  * end-of-data line. Only CRLF "." CRLF ends the body and only a line start after
@@ -24,25 +26,24 @@ export interface DataPush {
 export class DataReader {
   private state: ReadState = 'line-start';
   private lastByteWasCr = false;
-  private parts: Buffer[] = [];
-  private storedBytes = 0;
-  private totalBytes = 0;
-  private overLimit = false;
+  private readonly body: MessageBody;
 
-  constructor(private readonly maxMessageSizeBytes: number) {}
+  constructor(maxMessageSizeBytes: number) {
+    this.body = new MessageBody(maxMessageSizeBytes);
+  }
 
   /** Size of the unstuffed message, counted also when it is too large to keep. */
   get sizeBytes(): number {
-    return this.totalBytes;
+    return this.body.sizeBytes;
   }
 
   get tooLarge(): boolean {
-    return this.overLimit;
+    return this.body.tooLarge;
   }
 
   /** The message once `done`; empty when it was too large. */
   message(): Buffer {
-    return Buffer.concat(this.parts, this.storedBytes);
+    return this.body.message();
   }
 
   push(chunk: Buffer): DataPush {
@@ -87,15 +88,6 @@ export class DataReader {
   }
 
   private append(bytes: Buffer): void {
-    this.totalBytes += bytes.length;
-    if (this.overLimit) return;
-    if (this.totalBytes > this.maxMessageSizeBytes) {
-      this.overLimit = true;
-      this.parts = [];
-      this.storedBytes = 0;
-      return;
-    }
-    this.parts.push(bytes);
-    this.storedBytes += bytes.length;
+    this.body.append(bytes);
   }
 }

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { MailError } from '../../core/mail-error.js';
 import { findCommand, traceArgsOf } from './commands/index.js';
-import type { ChunkedBody } from './chunk-reader.js';
+import type { MessageBody } from './message-body.js';
 import type { BodyReader, CloseReason, CommandContext, Continuation } from './commands/types.js';
 import { GreetingDelay, lookupWithCap } from './greeting.js';
 import { LineReader } from './line-reader.js';
@@ -41,7 +41,7 @@ export interface SessionDeps {
 export class SmtpConnection implements CommandContext {
   state: SessionState = 'greeted';
   rcptAttempted = false;
-  chunks?: ChunkedBody;
+  chunks?: MessageBody;
   readonly session: SessionInfo;
   readonly options: SmtpServerOptions;
   readonly trace: SessionTrace;

@@ -1,4 +1,5 @@
-import { ChunkedBody, ChunkReader } from '../chunk-reader.js';
+import { ChunkReader } from '../chunk-reader.js';
+import { MessageBody } from '../message-body.js';
 import { finishMessage, tooLarge } from './message-end.js';
 import { ANY_STATE, sayHelloFirst, type CommandContext, type CommandHandler } from './types.js';
 
@@ -35,7 +36,7 @@ export const bdat: CommandHandler = {
       if (size === 0) return answer();
       return ctx.readBody(new ChunkReader(size, undefined), answer);
     }
-    const body = (ctx.chunks ??= new ChunkedBody(ctx.options.maxMessageSizeBytes));
+    const body = (ctx.chunks ??= new MessageBody(ctx.options.maxMessageSizeBytes));
     const chunkDone = () => endOfChunk(ctx, body, size, last);
     if (size === 0) return chunkDone();
     ctx.readBody(new ChunkReader(size, body), chunkDone);
@@ -50,7 +51,7 @@ function refusalFor(ctx: CommandContext): { code: number; text: string } | undef
   return { code: 503, text: 'Error: need RCPT command' };
 }
 
-async function endOfChunk(ctx: CommandContext, body: ChunkedBody, size: number, last: boolean): Promise<void> {
+async function endOfChunk(ctx: CommandContext, body: MessageBody, size: number, last: boolean): Promise<void> {
   if (last) return finishMessage(ctx, body);
   if (body.tooLarge) {
     // Said at once, not only at LAST: the client can stop sending a message that cannot

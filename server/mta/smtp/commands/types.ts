@@ -1,6 +1,6 @@
 import type { SmtpServerOptions } from '../types.js';
 import type { SessionInfo, SessionState } from '../session-info.js';
-import type { ChunkedBody } from '../chunk-reader.js';
+import type { MessageBody } from '../message-body.js';
 import type { DataPush } from '../data-reader.js';
 import type { SessionTrace } from '../session-trace.js';
 
@@ -39,7 +39,7 @@ export interface CommandContext {
   /** Forget MAIL and RCPT (not EHLO, TLS or AUTH). */
   resetTransaction(): void;
   /** The BDAT chunks of this transaction so far; undefined until its first BDAT. */
-  chunks?: ChunkedBody;
+  chunks?: MessageBody;
   /**
    * Give the input that follows to `reader` (a DATA body up to its final dot, or one
    * BDAT chunk) until it is done; then `onComplete` runs and commands are read again.
