@@ -134,4 +134,25 @@ describe('SmtpServer: BDAT on LMTP', () => {
     await raw.closed;
     assert.equal((await sessionClosed(tracer)).data.reason, 'error');
   });
+
+  test('a pipelined transaction cut anywhere between writes reads the same', async (t) => {
+    const { port, received } = await lmtpServer(t);
+    const raw = await lmtpSession(t, port);
+    const body = 'Subject: cut\r\n\r\nBDAT 3 LAST\r\n.\r\n';
+    const wire = Buffer.from(
+      `MAIL FROM:<a@example.com>\r\nRCPT TO:<alice@siroe.example>\r\nBDAT ${body.length} LAST\r\n${body}NOOP\r\n`,
+    );
+    for (let cut = 1; cut < wire.length; cut += 7) {
+      raw.write(wire.subarray(0, cut));
+      // Let the first part arrive on its own before the rest.
+      await new Promise((resolve) => setImmediate(resolve));
+      raw.write(wire.subarray(cut));
+      for (const code of [250, 250, 250, 250]) await raw.expect(code);
+    }
+    assert.ok(received.length > 5);
+    assert.ok(
+      received.every((r) => r.message.toString() === body),
+      'every copy has the body exactly',
+    );
+  });
 });
