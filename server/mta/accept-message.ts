@@ -55,7 +55,6 @@ export async function acceptMessage(
   const finished = opts.finish ? await opts.finish(prepended, queueId) : { raw: prepended };
   const finalRaw = finished.raw;
   const sender = session.envelope.mailFrom?.address ?? '';
-  const recipients = session.envelope.rcptTo.map((r) => r.address);
   const envId = session.envelope.mailFrom?.params.ENVID;
   const slot = message.hold ? undefined : ctx.delivery.reserve();
   let queued: QueuedMessage;
@@ -77,11 +76,47 @@ export async function acceptMessage(
       deliveringNow: slot !== undefined,
     });
   } catch (err) {
-    slot?.release();
+    // A failed fsync after a good COMMIT leaves the message in the file: it is still
+    // delivered (a duplicate, if the client sends again, beats a loss).
+    slot?.release(queueId);
     throw MailError.from(err, 'queue');
   }
+  let handedOver = false;
+  try {
+    announceAccepted(ctx, session, { queued, raw, finalRaw, source: opts.source, envId, announce: finished.announce });
+    if (message.hold) {
+      ctx.tracer.emit({
+        kind: 'message.held',
+        node: ctx.node,
+        traceId: queueId,
+        spanId: queueId,
+        data: { queueId, reason: message.hold.reason },
+      });
+    } else if (slot) {
+      slot.start({ message: queued, raw: finalRaw, rcptLookups: opts.rcptLookups });
+      handedOver = true;
+    } else {
+      ctx.delivery.deliverNow(queued, finalRaw);
+    }
+  } finally {
+    // Whatever failed after the commit, the committed message must not sit 'active' with nobody on it.
+    if (slot && !handedOver) slot.release(queueId);
+  }
+  return { queueId };
+}
+
+/** message.accepted and message.queued, once the message is committed. */
+function announceAccepted(
+  ctx: AcceptContext,
+  session: SmtpSession,
+  m: { queued: QueuedMessage; raw: Buffer; finalRaw: Buffer; source: string; envId: unknown; announce?: () => void },
+): void {
+  const { queueId, sender } = m.queued;
+  const recipients = session.envelope.rcptTo.map((r) => r.address);
+  const envId = typeof m.envId === 'string' ? m.envId : undefined;
   const common = { node: ctx.node, traceId: queueId, spanId: queueId };
-  const subject = decodedSubject(finalRaw);
+  const sizeBytes = m.finalRaw.length;
+  const subject = decodedSubject(m.finalRaw);
   ctx.tracer.emit({
     kind: 'message.accepted',
     ...common,
@@ -90,24 +125,16 @@ export async function acceptMessage(
       queueId,
       sender,
       recipients,
-      sizeBytes: finalRaw.length,
+      sizeBytes,
       subject,
-      envId: typeof envId === 'string' ? envId : undefined,
-      upstreamQueueId: upstreamQueueId(raw),
+      envId,
+      upstreamQueueId: upstreamQueueId(m.raw),
     },
   });
-  finished.announce?.();
+  m.announce?.();
   ctx.tracer.emit({
     kind: 'message.queued',
     ...common,
-    data: { queueId, sender, recipients, sizeBytes: finalRaw.length, source: opts.source, subject },
+    data: { queueId, sender, recipients, sizeBytes, source: m.source, subject },
   });
-  if (message.hold) {
-    ctx.tracer.emit({ kind: 'message.held', ...common, data: { queueId, reason: message.hold.reason } });
-  } else if (slot) {
-    slot.start({ message: queued, raw: finalRaw, rcptLookups: opts.rcptLookups });
-  } else {
-    ctx.delivery.deliverNow(queued, finalRaw);
-  }
-  return { queueId };
 }

@@ -13,6 +13,13 @@ import type { SmtpHooks, SmtpSession } from './smtp/types.js';
 export type MtaListener = 'smtp' | 'submission';
 
 /**
+ * How old (world time) a RCPT-time directory entry may be and still route the message
+ * right after its commit. A client may take its time between RCPT and the end of DATA;
+ * past this, the first delivery pass searches the directory again.
+ */
+const RCPT_LOOKUP_FRESH_MS = 5_000;
+
+/**
  * The glue between the SMTP protocol layer and the mail system for one listener.
  * As in Postfix, the queue id is assigned at MAIL FROM, so the directory lookups of
  * RCPT time already belong to the message's trace.
@@ -23,8 +30,8 @@ export function createListenerHooks(
   authenticate: (login: string, password: string, remoteAddress: string) => Promise<string | undefined>,
 ): SmtpHooks {
   const transactionIds = new WeakMap<SmtpSession, string>();
-  /** This transaction's RCPT-time directory entries, by lower-case address. */
-  const rcptLookups = new WeakMap<SmtpSession, Map<string, DirectoryRecipient>>();
+  /** This transaction's RCPT-time directory entries, by lower-case address, with when they were found. */
+  const rcptLookups = new WeakMap<SmtpSession, Map<string, { entry: DirectoryRecipient; at: number }>>();
   const stages: MessageStage[] = [
     verdictStage({
       node: ctx.node,
@@ -58,14 +65,16 @@ export function createListenerHooks(
 
     async onRcptTo(session, to) {
       const entry = await checkRecipient(ctx, session, to.address, transactionIds.get(session));
-      if (entry) rcptLookups.get(session)?.set(to.address.toLowerCase(), entry);
+      if (entry) rcptLookups.get(session)?.set(to.address.toLowerCase(), { entry, at: ctx.clock.now() });
     },
 
     async onData(session, raw) {
       const queueId = transactionIds.get(session) ?? randomId('msg');
-      const lookups = rcptLookups.get(session);
+      const found = rcptLookups.get(session) ?? new Map();
       transactionIds.delete(session);
       rcptLookups.delete(session);
+      const freshSince = ctx.clock.now() - RCPT_LOOKUP_FRESH_MS;
+      const lookups = new Map([...found].filter(([, l]) => l.at >= freshSince).map(([key, l]) => [key, l.entry]));
       return acceptMessage(ctx, session, raw, { queueId, source: listener, stages, rcptLookups: lookups });
     },
   };

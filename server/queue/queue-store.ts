@@ -122,6 +122,16 @@ export class QueueStore {
     return fresh;
   }
 
+  /**
+   * A delivery that was to start at once did not (the enqueue's fsync failed after its
+   * COMMIT, or the MTA failed right after it): its recipients, written 'active', go back
+   * to pending so a scheduler pass takes them, as a restart's `recover` would. Returns
+   * how many changed; nothing when the message never reached the file.
+   */
+  unclaim(queueId: string): number {
+    return this.s.unclaimMessage.run({ queueId, now: this.clock.now() }).changes;
+  }
+
   nextDueAt(): number | undefined {
     return this.s.nextDueAt.get() ?? undefined;
   }

@@ -105,6 +105,10 @@ export function prepareStatements(db: Database.Database) {
       'UPDATE recipients SET route = @route, updated_at = @now WHERE id = @id',
     ),
     recover: db.prepare<[number]>(`UPDATE recipients SET status = 'pending', updated_at = ? WHERE status = 'active'`),
+    unclaimMessage: db.prepare<{ queueId: string; now: number }>(
+      `UPDATE recipients SET status = 'pending', updated_at = @now
+       WHERE status = 'active' AND message_id = (SELECT id FROM messages WHERE queue_id = @queueId)`,
+    ),
     due: db.prepare<{ now: number; limit: number }, RecipientRow>(
       `SELECT ${RECIPIENT_COLUMNS} ${FROM_RECIPIENTS}
        WHERE r.status = 'pending' AND r.next_attempt_at <= @now AND m.status = 'queued'

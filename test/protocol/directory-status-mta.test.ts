@@ -125,4 +125,24 @@ describe('MTA: mailUserStatus at RCPT and at delivery', () => {
     await lab.waitFor('delivery.deferred', (e) => mine(e) && e.seq > first.seq);
     assert.deepEqual(searches(), ['rcpt check', 'route'], 'a later pass reads the directory again');
   });
+
+  test('an entry RCPT found long before the end of DATA is not trusted: the first pass searches again', async () => {
+    const talk = await SmtpTalk.open(inboundPort);
+    let queueId: string;
+    try {
+      await talk.reply();
+      await talk.send('EHLO slow.example.com');
+      await talk.send('MAIL FROM:<erin@example.com>');
+      assert.match(await talk.send('RCPT TO:<alice@siroe.example>'), /^250 /);
+      lab.world.clock.advance(60_000); // a minute of world time between RCPT and the end of DATA
+      assert.match(await talk.send('DATA'), /^354 /);
+      queueId = queueIdOf(await talk.send('Subject: Slow\r\n\r\nhi\r\n.'));
+      await talk.send('QUIT');
+    } finally {
+      talk.close();
+    }
+    await lab.waitFor('delivery.succeeded', (e) => e.data.queueId === queueId);
+    const purposes = lab.events(queueId).flatMap((e) => (e.kind === 'directory.searched' ? [e.data.purpose] : []));
+    assert.deepEqual(purposes, ['rcpt check', 'route']);
+  });
 });

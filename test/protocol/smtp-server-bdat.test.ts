@@ -106,18 +106,22 @@ describe('SmtpServer: BDAT on LMTP', () => {
     assert.equal(received.length, 0);
   });
 
-  test('too large: 552 at the chunk that passes the limit, the rest of the message dropped', async (t) => {
+  test('too large: 552 at the chunk that passes the limit, for every chunk after it, and per recipient at LAST', async (t) => {
     const { port, received } = await lmtpServer(t, 100);
     const raw = await lmtpSession(t, port);
-    await openTransaction(raw);
-    raw.write(`BDAT 80\r\n${'a'.repeat(80)}`);
-    await raw.expect(250);
-    raw.write(`BDAT 80\r\n${'b'.repeat(80)}`);
+    raw.send('MAIL FROM:<a@example.com>', 'RCPT TO:<alice@siroe.example>', 'RCPT TO:<bob@siroe.example>');
+    for (const code of [250, 250, 250]) await raw.expect(code);
+    // Pipelined, as a client may send them before it sees the first answer.
+    raw.write(`BDAT 80\r\n${'a'.repeat(80)}BDAT 80\r\n${'b'.repeat(80)}BDAT 5\r\n${'c'.repeat(5)}BDAT 3 LAST\r\nend`);
+    await raw.expect(250, '2.0.0');
     await raw.expect(552, '5.3.4');
-    raw.write(`BDAT 10 LAST\r\n${'c'.repeat(10)}`);
-    await raw.expect(503, '5.5.1');
+    await raw.expect(552, '5.3.4');
+    await raw.expect(552, '5.3.4');
+    await raw.expect(552, '5.3.4');
     raw.send('NOOP');
     await raw.expect(250);
+    raw.send('RCPT TO:<alice@siroe.example>');
+    await raw.expect(503, '5.5.1');
     assert.equal(received.length, 0);
   });
 

@@ -6,8 +6,11 @@ import { MessageDelivery, type LoadedMessage, type MessageDeliveryOptions } from
 export interface DeliverySlot {
   /** The message is committed with its recipients already 'active' (`deliveringNow`): deliver them. */
   start(loaded: LoadedMessage): void;
-  /** The commit failed or the message was held: give the place back. */
-  release(): void;
+  /**
+   * The delivery will not start (the enqueue failed, or something after it did): give
+   * the place back; recipients the commit may have written 'active' become pending.
+   */
+  release(queueId: string): void;
 }
 
 /** The delivery scheduler as an MTA's accepting side sees it. */
@@ -71,10 +74,17 @@ export class DeliveryScheduler implements DeliveryHandoff {
         used = true;
         this.run(loaded.message.queueId, loaded.message.recipients, loaded);
       },
-      release: () => {
+      release: (queueId) => {
         if (used) return;
         used = true;
-        this.finished(false);
+        let putBack = 0;
+        try {
+          putBack = this.opts.queue.unclaim(queueId);
+        } catch (err) {
+          // The disk refuses this too: the next start's recovery puts them back.
+          console.error(`could not put back the recipients of ${queueId}: ${(err as Error).message}`);
+        }
+        this.finished(putBack > 0);
       },
     };
   }

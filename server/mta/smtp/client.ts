@@ -213,6 +213,8 @@ export class SmtpClient {
       const count = this.opts.lmtp ? acceptedCount : 1;
       for (let i = 0; i < count; i++) finals.push(await this.conn.read());
       body = { kind: 'sent', finals };
+      // After a refused BDAT LAST an SMTP server's state is not spelled out: start clean.
+      if (!this.opts.lmtp && !isPositive(finals[0]!)) await this.resetAfterFailure();
     }
     return buildResult(envelope, mailReply!, rcptReplies, body, this.opts.lmtp === true);
   }

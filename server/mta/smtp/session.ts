@@ -279,7 +279,7 @@ export class SmtpConnection implements CommandContext {
         handler.outOfOrder?.(this.state, this.session.lmtp) ?? 'Error: bad sequence of commands',
       );
     }
-    const before = this.options.hooks.beforeCommand;
+    const before = handler.skipsBeforeCommand ? undefined : this.options.hooks.beforeCommand;
     if (!before) return this.run(() => handler.run(this, args));
     await this.run(async () => {
       await before(this.session, verb);

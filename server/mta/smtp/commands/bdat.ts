@@ -19,6 +19,8 @@ const BDAT_ARGS = /^(\d{1,9})(?: +(LAST))?$/i;
  */
 export const bdat: CommandHandler = {
   states: ANY_STATE,
+  // A hook that refused BDAT before it ran would leave its chunk to be read as commands.
+  skipsBeforeCommand: true,
   // Offered on LMTP only (see hello.ts); on SMTP it is an unknown command, as CHUNKING is not announced.
   modes: ['lmtp'],
   async run(ctx, args) {
@@ -52,13 +54,14 @@ function refusalFor(ctx: CommandContext): { code: number; text: string } | undef
 }
 
 async function endOfChunk(ctx: CommandContext, body: MessageBody, size: number, last: boolean): Promise<void> {
+  // LAST of a message that grew too large is refused like DATA's final dot: once per
+  // recipient in LMTP, so a client that pipelined its chunks reads the replies it expects.
   if (last) return finishMessage(ctx, body);
   if (body.tooLarge) {
-    // Said at once, not only at LAST: the client can stop sending a message that cannot
-    // go. Only BDAT LAST has one reply per recipient in LMTP; this one has one.
+    // Said at once, not only at LAST, so the client can stop sending; the transaction
+    // stays failed until LAST or RSET, and every chunk until then gets the same answer.
     const error = tooLarge();
-    ctx.reply(error.code, error.enhanced, error.publicText);
-    return ctx.resetTransaction();
+    return ctx.reply(error.code, error.enhanced, error.publicText);
   }
   ctx.reply(250, '2.0.0', `${size} octets received`);
 }

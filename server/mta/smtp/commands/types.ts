@@ -63,6 +63,11 @@ export interface CommandHandler {
   readonly outOfOrder?: (state: SessionState, lmtp: boolean) => string;
   /** Listener modes that know the command at all; elsewhere it is "unrecognized". */
   readonly modes?: ReadonlyArray<'smtp' | 'lmtp'>;
+  /**
+   * The listener's beforeCommand hook (the fault switches) is not consulted: for BDAT,
+   * whose octets follow the command line and must be read whatever the answer.
+   */
+  readonly skipsBeforeCommand?: boolean;
   /** Arguments as they may appear in the trace (AUTH hides credentials). */
   readonly traceArgs?: (args: string) => string;
   run(ctx: CommandContext, args: string): void | Promise<void>;
