@@ -4,6 +4,10 @@ import type { WalSync } from './wal-sync.js';
  * Asks for a batcher's flush once, however many writes arrive before it runs: on the
  * next loop turn, or on WalSync's terms (after the running fsync) when there is one.
  * A flush that ran early (on close) turns the request still pending into a no-op.
+ *
+ * `windowMs` (real time) makes the first write of a batch wait that long for others,
+ * as PostgreSQL's commit_delay does: worth it where nobody waits on each write in
+ * turn (the stores' deliveries), not where a client waits for every single one.
  */
 export class FlushTrigger {
   private requested = false;
@@ -11,6 +15,7 @@ export class FlushTrigger {
   constructor(
     private readonly flush: () => void,
     private readonly walSync?: WalSync,
+    private readonly windowMs = 0,
   ) {}
 
   request(): void {
@@ -19,8 +24,9 @@ export class FlushTrigger {
     const run = () => {
       if (this.requested) this.flush();
     };
-    if (this.walSync) this.walSync.scheduleFlush(run);
-    else setImmediate(run);
+    const schedule = () => (this.walSync ? this.walSync.scheduleFlush(run) : setImmediate(run));
+    if (this.windowMs > 0) setTimeout(schedule, this.windowMs);
+    else schedule();
   }
 
   /** Call at the start of every flush: writes that come after it need a request of their own. */

@@ -106,8 +106,10 @@ export class DeliveryBatcher {
     private readonly afterCommit: (outcomes: DeliveryOutcome[]) => void,
     /** When given, batches commit relaxed and are made durable by an fsync off the event loop. */
     private readonly walSync?: WalSync,
+    /** How long (real time) a delivery waits for others to share its commit. */
+    batchWindowMs = 0,
   ) {
-    this.trigger = new FlushTrigger(() => this.flush(), walSync);
+    this.trigger = new FlushTrigger(() => this.flush(), walSync, batchWindowMs);
     this.deliverInSavepoint = ctx.db.transaction((item: PendingDelivery) => deliverOne(ctx, item));
     this.writeBatch = ctx.db.transaction((items: PendingDelivery[], outcomes: DeliveryOutcome[]) =>
       this.writeItems(items, outcomes),

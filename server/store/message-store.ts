@@ -46,10 +46,18 @@ export interface MessageStoreOptions {
   maxMessageBytes?: number;
   /** Each user's storage limit, as IMAP QUOTA (RFC 9208) reports it. Default 100 MiB. */
   quotaBytes?: number;
+  /**
+   * How long (real time) a delivery waits for others to share its commit and fsync.
+   * Default 5 ms: the MTA keeps many deliveries in flight, and under load one commit
+   * for several messages instead of one each saved ~7% of the lab's CPU per message
+   * (`npm run bench -- smtp`); one delivery alone is 5 ms later, which nobody sees.
+   */
+  batchWindowMs?: number;
 }
 
 const DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
 const DEFAULT_QUOTA_BYTES = 100 * 1024 * 1024;
+const DEFAULT_BATCH_WINDOW_MS = 5;
 
 const toUids = (mapping: UidMapping[]) => mapping.map((m) => m.toUid);
 const fromUids = (mapping: UidMapping[]) => mapping.map((m) => m.fromUid);
@@ -97,6 +105,7 @@ export class MessageStore {
       this.ctx,
       (outcomes) => this.afterDeliveries(outcomes),
       new WalSync(db, opts.file),
+      opts.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
     );
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
   }

@@ -114,6 +114,18 @@ test('deliveries get increasing UIDs, summaries and a mailbox.stored trace after
   });
 });
 
+test('deliveries a few loop turns apart still share one commit inside the batch window', async () => {
+  const t = fresh();
+  const before = t.store.deliveryStats();
+  const first = t.store.deliver({ address: ALICE, raw: makeMessage({ subject: 'early' }) });
+  // Two more turns of the loop: without the window each would have committed alone.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  const second = t.store.deliver({ address: ALICE, raw: makeMessage({ subject: 'late' }) });
+  await Promise.all([first, second]);
+  assert.equal(t.store.deliveryStats().batches - before.batches, 1);
+});
+
 test('deliveries in one event-loop turn share one transaction, and resolve after it committed', async () => {
   const t = fresh();
   const before = t.store.deliveryStats();
