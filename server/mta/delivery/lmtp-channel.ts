@@ -4,6 +4,9 @@ import { sameOutcome } from './channel.js';
 import { SmtpClient } from '../smtp/client.js';
 import { SmtpClientPool } from './smtp-client-pool.js';
 
+/** Delivery connections to one store host at most. */
+const LMTP_SESSIONS_PER_STORE = 16;
+
 /**
  * `ims-ms`: delivery into a message store over LMTP (RFC 2033), which answers per
  * recipient after the data, so one recipient's full mailbox does not fail the rest.
@@ -23,8 +26,12 @@ export class LmtpChannel implements DeliveryChannel {
       timeoutMs?: number;
     },
   ) {
-    // The stores are our own: their connections may stay open a long while between messages.
-    this.pool = new SmtpClientPool({ maxPerTarget: 8, idleMs: 5 * 60_000 });
+    // The stores are our own: their connections may stay open a long while between
+    // messages. Each delivery holds its connection while the store gathers a batch
+    // (MessageStore batchWindowMs) and fsyncs it, so a store takes at most
+    // LMTP_SESSIONS_PER_STORE messages per commit: with 8, persistent sessions were
+    // held to ~790/s end to end by delivery alone; 16 gave ~970/s (npm run bench -- smtp).
+    this.pool = new SmtpClientPool({ maxPerTarget: LMTP_SESSIONS_PER_STORE, idleMs: 5 * 60_000 });
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
