@@ -14,18 +14,19 @@ import { loadWorldSpec, withEphemeralPorts } from '../server/world/load-spec.js'
  * sessions. Each run prints how many group commits the queue and the stores needed
  * and the CPU the world's process used per message (all its threads).
  *
- * Where the time goes (2 cores, `node --cpu-prof`, new connection per message, about
- * 450-470/s with our load generator): the world spends ~2.7 ms of CPU per message
- * (~2.0 user, ~0.7 system), the main thread ~2 ms of it and ~89% busy. Its largest
- * shares: the SMTP/LMTP protocol work with its socket writes (~25%: seven replies per
- * inbound connection, each its own syscall), Node's own connection handling (~10%),
- * the SQLite commits of queue and stores (~20%), the trace (~6%), the verdict step
- * (~5%), the one LDAP search (~5%); switching the trace log or the verdict step off
- * gained under 2% each. Persistent sessions need ~1.5 ms per message. At ~2.7 ms per
- * message two cores cannot pass ~700 messages/s however the work is spread, and the
- * load generator shares them: 1,000/s needs the per-message CPU cut by about 40% as well as the SMTP
- * listeners moved off the main thread (on Node 20 worker threads cannot share one
- * listening socket, so that is one listener thread per MTA host).
+ * Where the time goes (2 cores, new connection per message, about 590-630/s with our
+ * load generator): the world spends ~2.0 ms of CPU per message (~1.5 user, ~0.5
+ * system), most of it on the main thread, the busiest one. Its largest shares (from
+ * `node --cpu-prof` at ~450/s, before the stores' batch window): the SMTP/LMTP
+ * protocol work with its socket writes (~25%: seven replies per inbound connection,
+ * each its own syscall), Node's own connection handling (~10%), the SQLite commits of queue and stores, the trace (~6%), the
+ * verdict step (~5%), the one LDAP search (~5%); switching the trace log or the
+ * verdict step off gained under 2% each. Persistent sessions need ~1.1 ms per
+ * message. At ~2 ms per message two cores cannot pass ~1,000 messages/s however the
+ * work is spread, and the load generator shares them: 1,000/s with new connections
+ * needs the per-message CPU cut further as well as the SMTP listeners moved off the
+ * main thread (on Node 20 worker threads cannot share one listening socket, so that
+ * is one listener thread per MTA host).
  */
 export async function benchSmtp(argv: string[]): Promise<void> {
   const { options } = parseOptions(argv, ['messages', 'sessions', 'size', 'mode', 'generator']);
