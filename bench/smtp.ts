@@ -21,12 +21,12 @@ import { loadWorldSpec, withEphemeralPorts } from '../server/world/load-spec.js'
  * protocol work with its socket writes (~25%: seven replies per inbound connection,
  * each its own syscall), Node's own connection handling (~10%), the SQLite commits
  * of queue and stores (~20%), the trace (~6%), the verdict step (~5%), the one LDAP
- * search (~5%); switching the trace log or the verdict step off gained under 2% each. Persistent sessions need ~1.1 ms per
- * message. At ~2 ms per message two cores cannot pass ~1,000 messages/s however the
- * work is spread, and the load generator shares them: 1,000/s with new connections
- * needs the per-message CPU cut further as well as the SMTP listeners moved off the
- * main thread (on Node 20 worker threads cannot share one listening socket, so that
- * is one listener thread per MTA host).
+ * search (~5%); switching the trace log or the verdict step off gained under 2% each.
+ * Persistent sessions need ~1.1 ms per message. At ~2 ms per message two cores
+ * cannot pass ~1,000 messages/s however the work is spread, and the load generator
+ * shares them: 1,000/s with new connections needs the per-message CPU cut further as
+ * well as the SMTP listeners moved off the main thread (on Node 20 worker threads
+ * cannot share one listening socket, so that is one listener thread per MTA host).
  */
 export async function benchSmtp(argv: string[]): Promise<void> {
   const { options } = parseOptions(argv, ['messages', 'sessions', 'size', 'mode', 'generator']);
