@@ -33,21 +33,44 @@ export class ExchangeError extends Error {
   }
 }
 
+/**
+ * The end of one exchange, whichever comes first: an answer, an error or the timeout.
+ * Settles once; `cleanup` (close the socket, drop the attribution entry) runs once.
+ */
+function exchangeEnd(
+  ex: Exchange,
+  transport: 'UDP' | 'TCP',
+  cleanup: () => void,
+  resolve: (answer: DnsMessage) => void,
+  reject: (err: Error) => void,
+): (result: DnsMessage | Error) => void {
+  let done = false;
+  const finish = (result: DnsMessage | Error) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    cleanup();
+    if (result instanceof Error) reject(result);
+    else resolve(result);
+  };
+  const timer = setTimeout(() => finish(new ExchangeError('timeout', `no answer over ${transport}`)), ex.timeoutMs);
+  return finish;
+}
+
 export function exchangeUdp(ex: Exchange): Promise<DnsMessage> {
   return new Promise((resolve, reject) => {
     const socket = createSocket(isIPv6(ex.address) ? 'udp6' : 'udp4');
     let release = () => {};
-    const timer = setTimeout(() => finish(new ExchangeError('timeout', 'no answer over UDP')), ex.timeoutMs);
-    let done = false;
-    const finish = (result: DnsMessage | Error) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      release();
-      socket.close();
-      if (result instanceof Error) reject(result);
-      else resolve(result);
-    };
+    const finish = exchangeEnd(
+      ex,
+      'UDP',
+      () => {
+        release();
+        socket.close();
+      },
+      resolve,
+      reject,
+    );
     // A connected UDP socket hears ICMP "port unreachable" as ECONNREFUSED: no need to wait.
     socket.on('error', (err) => finish(new ExchangeError('unreachable', err.message)));
     socket.on('message', (packet) => {
@@ -66,17 +89,16 @@ export function exchangeTcp(ex: Exchange): Promise<DnsMessage> {
     const socket = connect({ host: ex.address, port: ex.port });
     const reader = new FrameReader();
     let release = () => {};
-    const timer = setTimeout(() => finish(new ExchangeError('timeout', 'no answer over TCP')), ex.timeoutMs);
-    let done = false;
-    const finish = (result: DnsMessage | Error) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      release();
-      socket.destroy();
-      if (result instanceof Error) reject(result);
-      else resolve(result);
-    };
+    const finish = exchangeEnd(
+      ex,
+      'TCP',
+      () => {
+        release();
+        socket.destroy();
+      },
+      resolve,
+      reject,
+    );
     socket.on('error', (err) => finish(new ExchangeError('unreachable', err.message)));
     socket.on('close', () => finish(new ExchangeError('badresp', 'connection closed before the answer')));
     socket.on('connect', () => {
