@@ -342,20 +342,24 @@ export class MessageDelivery {
         nextAttemptAt: next,
       }),
     );
-    if (crossesDelayWarning(this.opts, message, attempt, now)) {
-      this.notices.delayed.push({ recipient, code: error.code, text, channel, host, spanId });
-    }
-    this.emit(message, spanId, {
+    const failure = { recipient, code: error.code, text, channel, host, spanId };
+    if (crossesDelayWarning(this.opts, message, attempt, now)) this.notices.delayed.push(failure);
+    this.emitDeferred(message, failure, next);
+  }
+
+  /** delivery.deferred: the recipient waits, for its next retry (`nextAttemptAt`) or held. */
+  private emitDeferred(message: QueuedMessage, f: PendingFailure, nextAttemptAt?: number): void {
+    this.emit(message, f.spanId, {
       kind: 'delivery.deferred',
       data: {
         queueId: message.queueId,
-        recipient: recipient.address,
-        channel,
-        host,
-        code: error.code,
-        text,
-        attempt,
-        nextAttemptAt: next,
+        recipient: f.recipient.address,
+        channel: f.channel,
+        host: f.host,
+        code: f.code,
+        text: f.text,
+        attempt: f.recipient.attempts + 1,
+        ...(nextAttemptAt !== undefined && { nextAttemptAt }),
       },
     });
   }
@@ -390,7 +394,7 @@ export class MessageDelivery {
   }
 
   private noticeContext(): NoticeContext {
-    return { ...this.opts, emit: (message, spanId, event) => this.emit(message, spanId, event) };
+    return { ...this.opts, deferred: (message, failure) => this.emitDeferred(message, failure) };
   }
 
   private noteUpdate(update: RecipientUpdate): void {

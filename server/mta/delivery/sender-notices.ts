@@ -20,7 +20,8 @@ export interface PendingFailure {
 }
 
 export interface NoticeContext extends MessageDeliveryOptions {
-  emit(message: QueuedMessage, spanId: string, event: { kind: 'delivery.deferred'; data: unknown }): void;
+  /** Trace delivery.deferred for a recipient that keeps waiting. */
+  deferred(message: QueuedMessage, failure: PendingFailure): void;
 }
 
 /** Bounce first (as for failures), then keep the recipients waiting and hold the message. */
@@ -33,20 +34,10 @@ export async function holdGivenUp(
   if (givenUp.length === 0) return;
   const bounce = await ctx.bouncer.enqueue(message, raw, givenUp.map(reportedRecipient));
   const now = ctx.clock.now();
-  for (const { recipient, code, text, channel, host, spanId } of givenUp) {
+  for (const failure of givenUp) {
+    const { recipient, code, text, channel, host } = failure;
     await ctx.queue.markDeferred(recipient.recipientId, { channel, host, code, text, nextAttemptAt: now });
-    ctx.emit(message, spanId, {
-      kind: 'delivery.deferred',
-      data: {
-        queueId: message.queueId,
-        recipient: recipient.address,
-        channel,
-        host,
-        code,
-        text,
-        attempt: recipient.attempts + 1,
-      },
-    });
+    ctx.deferred(message, failure);
   }
   const reason = `retries exhausted for ${givenUp.map((g) => g.recipient.address).join(', ')}`;
   if (ctx.queue.hold(message.queueId, reason)?.status === 'held') {
