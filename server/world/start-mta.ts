@@ -1,15 +1,12 @@
+import type { SmtpHostBasics } from './host-basics.js';
 import { mayAccessMailbox } from '../directory/mail-user-status.js';
-import type { HostSpec, ServiceProtocol, WorldSettings, WorldSpec } from '../api/world-spec.js';
-import type { Clock } from '../core/clock.js';
+import type { HostSpec, ServiceProtocol, WorldSpec } from '../api/world-spec.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { isLoopback } from '../core/net-address.js';
-import type { TlsMaterial } from '../core/tls-cert.js';
-import type { Tracer } from '../core/tracer.js';
 import type { DirectoryClient } from '../directory/client.js';
 import { SiteDomains } from '../mta/address.js';
 import { LmtpChannel } from '../mta/delivery/lmtp-channel.js';
 import { SmtpChannel } from '../mta/delivery/smtp-channel.js';
-import type { FaultSwitches } from '../core/faults.js';
 import type { LabResolver } from '../dns/resolver.js';
 import { withFaultHooks } from './fault-hooks.js';
 import type { Restartable } from './switchboard.js';
@@ -27,17 +24,11 @@ export interface MtaParts {
   context: MtaContext;
 }
 
-export interface StartMtaOptions {
+export interface StartMtaOptions extends SmtpHostBasics {
   spec: WorldSpec;
-  settings: WorldSettings;
   host: HostSpec;
-  clock: Clock;
-  tracer: Tracer;
   queue: QueueStore;
   directory: DirectoryClient;
-  tls: TlsMaterial;
-  faults: FaultSwitches;
-  resolver: LabResolver;
   lmtpAddress: (host: string) => { host: string; port: number } | undefined;
   /** The SMTP port of a host of the world (the LAN server, the smarthost). */
   smtpPortOf: (host: string) => number | undefined;

@@ -1,12 +1,8 @@
+import type { SmtpHostBasics } from './host-basics.js';
 import { join } from 'node:path';
-import type { HostSpec, WorldSettings, WorldSpec } from '../api/world-spec.js';
-import type { Clock } from '../core/clock.js';
-import type { FaultSwitches } from '../core/faults.js';
+import type { HostSpec, WorldSpec } from '../api/world-spec.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { internalBindAddress } from '../core/net-address.js';
-import type { TlsMaterial } from '../core/tls-cert.js';
-import type { Tracer } from '../core/tracer.js';
-import type { LabResolver } from '../dns/resolver.js';
 import { domainOf } from '../mta/address.js';
 import { MessageStore } from '../store/message-store.js';
 import type { FinalDeliveryContext } from './final-delivery.js';
@@ -16,15 +12,9 @@ import { PeerMta } from './peer/peer-mta.js';
 import type { WorldServices } from './services.js';
 import type { StoreHost } from './store-host.js';
 
-export interface StartPeersOptions {
+export interface StartPeersOptions extends SmtpHostBasics {
   spec: WorldSpec;
-  settings: WorldSettings;
   dataDir: string;
-  clock: Clock;
-  tracer: Tracer;
-  tls: TlsMaterial;
-  faults: FaultSwitches;
-  resolver: LabResolver;
   services: WorldServices;
   lifecycle: Lifecycle;
   /** Store hosts already started (the LAN server keeps its mailboxes in one). */

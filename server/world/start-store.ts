@@ -1,24 +1,18 @@
+import type { WorldBasics } from './host-basics.js';
 import { mayAccessMailbox } from '../directory/mail-user-status.js';
 import { join } from 'node:path';
-import type { HostSpec, WorldSettings, WorldSpec } from '../api/world-spec.js';
+import type { HostSpec, WorldSpec } from '../api/world-spec.js';
 import type { WorldServices } from './services.js';
-import type { Clock } from '../core/clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { internalBindAddress } from '../core/net-address.js';
-import type { TlsMaterial } from '../core/tls-cert.js';
-import type { Tracer } from '../core/tracer.js';
 import type { DirectoryClient } from '../directory/client.js';
 import { ImapServer } from '../store/imap/server.js';
 import { Pop3Server } from '../store/pop3/server.js';
 import { StoreHost } from './store-host.js';
 
-export interface StartStoreOptions {
+export interface StartStoreOptions extends WorldBasics {
   spec: WorldSpec;
-  settings: WorldSettings;
   dataDir: string;
-  clock: Clock;
-  tracer: Tracer;
-  tls: TlsMaterial;
   lifecycle: Lifecycle;
   /** A directory client whose lookups are traced as coming from this store host. */
   directory: DirectoryClient;

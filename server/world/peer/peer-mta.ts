@@ -1,14 +1,10 @@
+import type { SmtpHostBasics } from '../host-basics.js';
 import { join } from 'node:path';
-import type { HostSpec, WorldSettings } from '../../api/world-spec.js';
-import type { Clock } from '../../core/clock.js';
-import type { FaultSwitches } from '../../core/faults.js';
+import type { HostSpec } from '../../api/world-spec.js';
 import { randomId } from '../../core/ids.js';
 import type { Lifecycle } from '../../core/lifecycle.js';
 import { MailError } from '../../core/mail-error.js';
 import { isLoopback } from '../../core/net-address.js';
-import type { TlsMaterial } from '../../core/tls-cert.js';
-import type { Tracer } from '../../core/tracer.js';
-import type { LabResolver } from '../../dns/resolver.js';
 import { acceptMessage, type AcceptContext } from '../../mta/accept-message.js';
 import { domainOf } from '../../mta/address.js';
 import { SmtpChannel } from '../../mta/delivery/smtp-channel.js';
@@ -26,15 +22,9 @@ import type { Restartable } from '../switchboard.js';
 import { LocalStoreChannel } from './local-channel.js';
 import { PeerRouter } from './peer-router.js';
 
-export interface PeerMtaOptions {
+export interface PeerMtaOptions extends SmtpHostBasics {
   host: HostSpec;
-  settings: WorldSettings;
   dataDir: string;
-  clock: Clock;
-  tracer: Tracer;
-  tls: TlsMaterial;
-  faults: FaultSwitches;
-  resolver: LabResolver;
   /** Domains whose mail ends here, and the store that holds each recipient. */
   localDomains: string[];
   storeFor(address: string): FinalDeliveryContext | undefined;
