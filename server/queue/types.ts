@@ -4,17 +4,7 @@
  * only after that. State is per recipient.
  */
 
-export type RecipientStatus =
-  /** Waiting to be routed or (re)tried when `nextAttemptAt` comes. */
-  | 'pending'
-  /** Handed to a channel right now (reset to pending at startup after a crash). */
-  | 'active'
-  | 'delivered'
-  | 'failed'
-  /** Replaced by the recipients it expanded to (group, forwarding). */
-  | 'expanded';
-
-export type MessageStatus = 'queued' | 'held' | 'done';
+export type { MessageStatus, QueuedMessage, QueuedRecipient, RecipientStatus } from '../api/queue-view.js';
 
 export interface NewRecipient {
   address: string;
@@ -46,38 +36,6 @@ export interface NewMessage {
    * no separate claim write is needed. After a crash `recover` makes them pending again.
    */
   deliveringNow?: boolean;
-}
-
-export interface QueuedRecipient {
-  queueId: string;
-  /** Stable id of this recipient row within the queue (for updates). */
-  recipientId: number;
-  address: string;
-  originalAddress: string;
-  status: RecipientStatus;
-  attempts: number;
-  nextAttemptAt: number;
-  /** Route decided by the router, as JSON text, once known. */
-  route?: string;
-  /** The RCPT NOTIFY parameter (RFC 3461), e.g. "NEVER" or "SUCCESS,FAILURE". */
-  notify?: string;
-  lastCode?: number;
-  lastText?: string;
-  updatedAt: number;
-}
-
-export interface QueuedMessage {
-  queueId: string;
-  traceId: string;
-  sender: string;
-  sizeBytes: number;
-  source: string;
-  origin: string;
-  receivedAt: number;
-  status: MessageStatus;
-  heldReason?: string;
-  envId?: string;
-  recipients: QueuedRecipient[];
 }
 
 /** Record types in the spirit of the classic MTA log (mail.log_current). */

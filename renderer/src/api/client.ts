@@ -3,6 +3,7 @@
  * Bearer header; errors come back as ApiError with the server's own message. Panels
  * add methods here rather than calling fetch themselves.
  */
+import type { QueuedMessage } from '../../../server/api/queue-view.js';
 import type { TraceEvent } from '../../../server/api/trace.js';
 import type { DirectoryView, MailboxMessageView, WorldView } from '../../../server/api/world-view.js';
 import type { ComposeRequest, ComposeResult, DnsZoneView, MailboxSummaryView } from '../../../server/api/world-view.js';
@@ -41,37 +42,8 @@ export type LabFaultSpec =
 
 export type LabFault = LabFaultSpec & { id: string; createdAt: number };
 
-/**
- * A queued message as GET /api/queue lists it. Mirrors QueuedMessage of
- * server/queue/types.ts (whose file mentions Node's Buffer, which the browser build does
- * not know); a unit test checks the server's type is assignable to this one.
- */
-export interface QueuedMessageView {
-  queueId: string;
-  traceId: string;
-  sender: string;
-  sizeBytes: number;
-  source: string;
-  origin: string;
-  receivedAt: number;
-  status: 'queued' | 'held' | 'done';
-  heldReason?: string;
-  envId?: string;
-  recipients: Array<{
-    queueId: string;
-    recipientId: number;
-    address: string;
-    originalAddress: string;
-    status: 'pending' | 'active' | 'delivered' | 'failed' | 'expanded';
-    attempts: number;
-    nextAttemptAt: number;
-    route?: string;
-    notify?: string;
-    lastCode?: number;
-    lastText?: string;
-    updatedAt: number;
-  }>;
-}
+/** A queued message as GET /api/queue lists it: the queue's own type (server/api/queue-view.ts). */
+export type QueuedMessageView = QueuedMessage;
 
 /** A queue log record (cf. mail.log_current): E enqueued, D delivered, Q deferred, R failed, H held, … */
 export interface QueueHistoryView {
