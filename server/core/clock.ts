@@ -24,6 +24,10 @@ export interface Clock {
   advance(ms: number): void;
   /** Forget all timers; the clock stays readable. */
   close(): void;
+  /** Where the clock stands, for a copy on another thread to follow. */
+  state(): ClockState;
+  /** Called after every change of mode or step of time, with the new state. */
+  onChange(listener: (state: ClockState) => void): () => void;
 }
 
 /** Real-time seam so tests can drive the clock's own notion of "now". */
@@ -42,6 +46,16 @@ const systemTime: RealTime = {
   },
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
+
+/**
+ * Where a clock stands: world time `world` at real time `real`, moving at the mode's
+ * rate. Another thread's clock that follows it reads the same world time.
+ */
+export interface ClockState {
+  mode: ClockMode;
+  world: number;
+  real: number;
+}
 
 interface PendingTimer extends TimerHandle {
   fn: () => void;
@@ -73,6 +87,7 @@ export class WorldClock implements Clock {
   private timers: PendingTimer[] = [];
   private nextId = 1;
   private wakeHandle: unknown;
+  private readonly changeListeners = new Set<(state: ClockState) => void>();
 
   constructor(
     mode: ClockMode = { kind: 'real' },
@@ -97,6 +112,24 @@ export class WorldClock implements Clock {
     this.rebase();
     this.currentMode = mode;
     this.reschedule();
+    this.changed();
+  }
+
+  state(): ClockState {
+    return { mode: this.currentMode, world: this.baseWorld, real: this.baseReal };
+  }
+
+  onChange(listener: (state: ClockState) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Take on another clock's state (a host thread's copy of the world clock). */
+  follow(state: ClockState): void {
+    this.currentMode = state.mode;
+    this.baseWorld = state.world;
+    this.baseReal = state.real;
+    this.fireDue();
   }
 
   setTimerAt(dueAt: number, fn: () => void): TimerHandle {
@@ -125,12 +158,18 @@ export class WorldClock implements Clock {
     this.rebase();
     this.baseWorld += ms;
     this.fireDue();
+    this.changed();
   }
 
   close(): void {
     this.timers = [];
     this.real.clearTimeout(this.wakeHandle);
     this.wakeHandle = undefined;
+  }
+
+  private changed(): void {
+    const state = this.state();
+    for (const listener of this.changeListeners) listener(state);
   }
 
   private rebase(): void {

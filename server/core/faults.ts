@@ -30,59 +30,17 @@ export type Fault = FaultSpec & { id: string; createdAt: number };
 
 type FaultListener = (change: { fault: Fault; active: boolean }) => void;
 
-export class FaultSwitches {
-  private readonly faults = new Map<string, Fault>();
-  private readonly listeners = new Set<FaultListener>();
+/**
+ * The switches as a host consults them at the moment it matters. The world's own
+ * FaultSwitches is one; a host thread keeps a FaultMirror of it.
+ */
+export class FaultView {
+  protected readonly faults = new Map<string, Fault>();
 
-  constructor(private readonly opts: { tracer: Tracer; node: string; now: () => number }) {}
-
-  add(spec: FaultSpec): Fault {
-    const fault = { ...spec, target: spec.target.toLowerCase(), id: randomId('flt', 8), createdAt: this.opts.now() };
-    this.faults.set(fault.id, fault as Fault);
-    this.opts.tracer.emit({
-      kind: 'fault.injected',
-      node: this.opts.node,
-      data: { faultId: fault.id, target: fault.target, kind: fault.kind, effect: describeFault(fault as Fault) },
-    });
-    for (const listener of this.listeners) listener({ fault: fault as Fault, active: true });
-    return fault as Fault;
-  }
-
-  remove(id: string): boolean {
-    const fault = this.faults.get(id);
-    if (!fault) return false;
-    this.faults.delete(id);
-    this.opts.tracer.emit({
-      kind: 'fault.cleared',
-      node: this.opts.node,
-      data: { faultId: id, target: fault.target, kind: fault.kind },
-    });
-    for (const listener of this.listeners) listener({ fault, active: false });
-    return true;
-  }
-
-  /**
-   * The world is stopping: switches are not kept across a restart, so the trace says
-   * each is off (without acting on it: the listeners are closing anyway).
-   */
-  announceAllCleared(): void {
-    for (const fault of this.faults.values()) {
-      this.opts.tracer.emit({
-        kind: 'fault.cleared',
-        node: this.opts.node,
-        data: { faultId: fault.id, target: fault.target, kind: fault.kind },
-      });
-    }
-    this.faults.clear();
-  }
+  constructor(protected readonly tracer: Tracer) {}
 
   list(): Fault[] {
     return [...this.faults.values()];
-  }
-
-  onChange(listener: FaultListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** The first active fault of this kind whose target is the host, or a domain the host is in. */
@@ -105,13 +63,74 @@ export class FaultSwitches {
 
   /** Record that a switch changed what really happened (a refused connection, a forced reply). */
   applied(fault: Fault, node: string, effect: string, trace?: { traceId?: string; spanId?: string }): void {
-    this.opts.tracer.emit({
+    this.tracer.emit({
       kind: 'fault.applied',
       node,
       traceId: trace?.traceId,
       spanId: trace?.spanId,
       data: { faultId: fault.id, target: fault.target, kind: fault.kind, effect },
     });
+  }
+}
+
+export class FaultSwitches extends FaultView {
+  private readonly listeners = new Set<FaultListener>();
+
+  constructor(private readonly opts: { tracer: Tracer; node: string; now: () => number }) {
+    super(opts.tracer);
+  }
+
+  add(spec: FaultSpec): Fault {
+    const fault = { ...spec, target: spec.target.toLowerCase(), id: randomId('flt', 8), createdAt: this.opts.now() };
+    this.faults.set(fault.id, fault as Fault);
+    this.tracer.emit({
+      kind: 'fault.injected',
+      node: this.opts.node,
+      data: { faultId: fault.id, target: fault.target, kind: fault.kind, effect: describeFault(fault as Fault) },
+    });
+    for (const listener of this.listeners) listener({ fault: fault as Fault, active: true });
+    return fault as Fault;
+  }
+
+  remove(id: string): boolean {
+    const fault = this.faults.get(id);
+    if (!fault) return false;
+    this.faults.delete(id);
+    this.tracer.emit({
+      kind: 'fault.cleared',
+      node: this.opts.node,
+      data: { faultId: id, target: fault.target, kind: fault.kind },
+    });
+    for (const listener of this.listeners) listener({ fault, active: false });
+    return true;
+  }
+
+  /**
+   * The world is stopping: switches are not kept across a restart, so the trace says
+   * each is off (without acting on it: the listeners are closing anyway).
+   */
+  announceAllCleared(): void {
+    for (const fault of this.faults.values()) {
+      this.tracer.emit({
+        kind: 'fault.cleared',
+        node: this.opts.node,
+        data: { faultId: fault.id, target: fault.target, kind: fault.kind },
+      });
+    }
+    this.faults.clear();
+  }
+
+  onChange(listener: FaultListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** A host thread's copy of the world's switches, replaced whole whenever one changes. */
+export class FaultMirror extends FaultView {
+  replaceAll(faults: Fault[]): void {
+    this.faults.clear();
+    for (const fault of faults) this.faults.set(fault.id, fault);
   }
 }
 

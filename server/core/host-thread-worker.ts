@@ -1,22 +1,15 @@
 import { parentPort } from 'node:worker_threads';
+import { ThreadChannel, type ThreadHandlers } from './thread-channel.js';
 
-export type ThreadHandlers = Record<string, (args: unknown) => Promise<unknown> | unknown>;
+export type { ThreadHandlers };
 
 /**
- * The thread side of HostThread: answer requests with the given handlers (`start`
- * and `stop` at least). Errors travel back as their message.
+ * The thread side of HostThread: answer the main thread's requests with the given
+ * handlers (`start` and `stop` at least). Returns the channel, through which the
+ * thread may call (or notify) the main thread in turn.
  */
-export function serveThread(handlers: ThreadHandlers): void {
+export function serveThread(handlers: ThreadHandlers): ThreadChannel {
   const port = parentPort;
   if (!port) throw new Error('serveThread must run inside a worker thread');
-  port.on('message', async (request: { id: number; method: string; args: unknown }) => {
-    const handler = handlers[request.method];
-    try {
-      if (!handler) throw new Error(`no handler for ${request.method}`);
-      port.postMessage({ id: request.id, result: await handler(request.args) });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException | undefined)?.code;
-      port.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err), code });
-    }
-  });
+  return new ThreadChannel(port, handlers);
 }

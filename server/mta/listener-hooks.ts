@@ -1,7 +1,7 @@
 import { MailError } from '../core/mail-error.js';
 import { randomId } from '../core/ids.js';
-import { acceptMessage } from './accept-message.js';
-import type { MtaContext } from './mta-context.js';
+import { prepareMessage, type SessionFacts } from './accept-message.js';
+import type { ListenerContext } from './mta-context.js';
 import { checkRecipient } from './recipient-check.js';
 import { receivedHeaderStage } from './stages/received-header.js';
 import { submissionHeadersStage } from './stages/submission-headers.js';
@@ -25,7 +25,7 @@ const RCPT_LOOKUP_FRESH_MS = 5_000;
  * RCPT time already belong to the message's trace.
  */
 export function createListenerHooks(
-  ctx: MtaContext,
+  ctx: ListenerContext,
   listener: MtaListener,
   authenticate: (login: string, password: string, remoteAddress: string) => Promise<string | undefined>,
 ): SmtpHooks {
@@ -75,7 +75,19 @@ export function createListenerHooks(
       rcptLookups.delete(session);
       const freshSince = ctx.clock.now() - RCPT_LOOKUP_FRESH_MS;
       const lookups = new Map([...found].filter(([, l]) => l.at >= freshSince).map(([key, l]) => [key, l.entry]));
-      return acceptMessage(ctx, session, raw, { queueId, source: listener, stages, rcptLookups: lookups });
+      const { prepared } = await prepareMessage(ctx.clock, session, raw, {
+        queueId,
+        source: listener,
+        stages,
+        rcptLookups: lookups,
+      });
+      return ctx.commit(sessionFacts(session), prepared);
     },
   };
+}
+
+/** The session as the queue records it: plain data, copied out of the live session. */
+function sessionFacts(session: SmtpSession): SessionFacts {
+  const { id, remoteAddress, clientHostname, envelope } = session;
+  return { id, remoteAddress, clientHostname, envelope };
 }

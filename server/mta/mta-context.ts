@@ -3,23 +3,25 @@ import type { Clock } from '../core/clock.js';
 import type { Tracer } from '../core/tracer.js';
 import type { DirectoryClient } from '../directory/client.js';
 import type { LabResolver } from '../dns/resolver.js';
-import type { QueueStore } from '../queue/queue-store.js';
-import type { DeliveryHandoff } from './delivery/scheduler.js';
+import type { PreparedMessage, SessionFacts } from './accept-message.js';
 import type { SiteDomains } from './address.js';
 
-/** What the MTA's parts share; built once per world by the composition root. */
-export interface MtaContext {
+/**
+ * What the site MTA's SMTP listeners need. They run on a thread of their own, so the
+ * queue is not here: a message that passed the stages goes to `commit`, which runs
+ * where the queue is (see start-mta-listeners.ts).
+ */
+export interface ListenerContext {
   /** Node id / host name of the MTA, e.g. mta.siroe.example. */
   node: string;
   hostname: string;
   settings: WorldSettings;
   siteDomains: SiteDomains;
   tracer: Tracer;
-  clock: Clock;
-  queue: QueueStore;
+  clock: Pick<Clock, 'now'>;
   directory: DirectoryClient;
   /** The lab's DNS: SPF, DKIM and DMARC checks of inbound mail, reverse lookups. */
   resolver: LabResolver;
-  /** The delivery scheduler, which starts on a freshly committed message at once. */
-  delivery: DeliveryHandoff;
+  /** Commit to the queue (fsync'd) and hand over to delivery; resolves when the 250 may go out. */
+  commit(session: SessionFacts, prepared: PreparedMessage): Promise<{ queueId: string }>;
 }

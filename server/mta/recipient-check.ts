@@ -2,7 +2,7 @@ import { MailError } from '../core/mail-error.js';
 import type { DirectoryRecipient } from '../directory/client.js';
 import { rcptVerdict } from '../directory/mail-user-status.js';
 import type { SmtpSession } from './smtp/types.js';
-import type { MtaContext } from './mta-context.js';
+import type { ListenerContext } from './mta-context.js';
 
 /**
  * RCPT-time policy, the MTA's first line of defence:
@@ -17,7 +17,7 @@ import type { MtaContext } from './mta-context.js';
  * after the commit need not search again.
  */
 export async function checkRecipient(
-  ctx: MtaContext,
+  ctx: ListenerContext,
   session: SmtpSession,
   address: string,
   traceId: string | undefined,

@@ -110,15 +110,14 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     throw err;
   }
   const ldapPort = await directoryStarted;
-  const directoryFor = (callerNode: string) =>
-    new DirectoryClient({
-      url: `ldap://${urlHost(connectAddress(bindAddress))}:${ldapPort}`,
-      baseDn: spec.site.baseDn,
-      service,
-      tracer,
-      callerNode,
-      directoryNode: directoryHost.name,
-    });
+  const directoryOptionsFor = (callerNode: string) => ({
+    url: `ldap://${urlHost(connectAddress(bindAddress))}:${ldapPort}`,
+    baseDn: spec.site.baseDn,
+    service,
+    callerNode,
+    directoryNode: directoryHost.name,
+  });
+  const directoryFor = (callerNode: string) => new DirectoryClient({ ...directoryOptionsFor(callerNode), tracer });
 
   const stores = new Map<string, StoreHost>();
   // The LAN messaging server keeps its users' mailboxes in a store of its own.
@@ -159,6 +158,7 @@ async function startWorld(spec: WorldSpec, options: WorldOptions, lifecycle: Lif
     tracer,
     queue,
     directory: mtaDirectory,
+    directoryOptions: directoryOptionsFor(mtaHost.name),
     tls,
     faults,
     resolver: dns.resolver,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Fault, FaultCommand, FaultSwitches } from '../core/faults.js';
+import type { Fault, FaultCommand, FaultView } from '../core/faults.js';
 import { MailError } from '../core/mail-error.js';
 import type { SmtpHooks, SmtpSession } from '../mta/smtp/types.js';
 
@@ -11,7 +11,7 @@ const FAULT_COMMANDS = new Set<string>(['EHLO', 'HELO', 'LHLO', 'MAIL', 'RCPT', 
  * end of data) with the chosen reply. Slowness is real time on purpose: it stands for
  * a slow network, which the world clock's speed does not change.
  */
-export function withFaultHooks(hooks: SmtpHooks, host: string, faults: FaultSwitches): SmtpHooks {
+export function withFaultHooks(hooks: SmtpHooks, host: string, faults: FaultView): SmtpHooks {
   const delay = async (session: SmtpSession) => {
     const slow = faults.forHost('slow', host);
     if (!slow) return;

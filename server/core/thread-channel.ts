@@ -1,0 +1,99 @@
+import type { MessagePort, Transferable, Worker } from 'node:worker_threads';
+
+/**
+ * Requests and notices between the main thread and a host thread, both ways: each
+ * side can `call` a method the other side handles (and wait for its answer) or
+ * `notify` it (no answer). Messages on one channel arrive in the order they were
+ * sent, so a notice sent before a call is handled before it (the trace of a session
+ * reaches the main thread before the message that session asks it to queue).
+ */
+export type ThreadHandler = (args: unknown) => Promise<unknown> | unknown;
+export type ThreadHandlers = Record<string, ThreadHandler>;
+
+type Endpoint = Pick<MessagePort | Worker, 'postMessage' | 'on' | 'off'>;
+
+type Envelope =
+  | { call: number; method: string; args: unknown }
+  | { reply: number; result?: unknown; error?: string; code?: string }
+  | { notice: string; args: unknown };
+
+export class ThreadChannel {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private closedWith: Error | undefined;
+  private readonly onMessage = (message: Envelope) => this.receive(message);
+
+  constructor(
+    private readonly endpoint: Endpoint,
+    private handlers: ThreadHandlers = {},
+  ) {
+    endpoint.on('message', this.onMessage);
+  }
+
+  /** What this side answers; replaces any earlier set. */
+  handle(handlers: ThreadHandlers): void {
+    this.handlers = handlers;
+  }
+
+  call<T = unknown>(method: string, args?: unknown, transfer?: Transferable[]): Promise<T> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.endpoint.postMessage({ call: id, method, args } satisfies Envelope, transfer);
+    });
+  }
+
+  notify(method: string, args?: unknown): void {
+    if (this.closedWith) return;
+    this.endpoint.postMessage({ notice: method, args } satisfies Envelope);
+  }
+
+  /** The other side is gone: every call waiting for it fails with `error`, and so does every later one. */
+  close(error: Error): void {
+    if (this.closedWith) return;
+    this.closedWith = error;
+    this.endpoint.off('message', this.onMessage);
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
+
+  private receive(message: Envelope): void {
+    if ('reply' in message) {
+      const waiter = this.pending.get(message.reply);
+      if (!waiter) return;
+      this.pending.delete(message.reply);
+      if (message.error !== undefined) waiter.reject(Object.assign(new Error(message.error), { code: message.code }));
+      else waiter.resolve(message.result);
+    } else if ('call' in message) {
+      void this.answer(message.call, message.method, message.args);
+    } else {
+      this.noticed(message.notice, message.args);
+    }
+  }
+
+  /** Handled at once, in arrival order. A notice nobody handles is dropped: it asked for nothing. */
+  private noticed(name: string, args: unknown): void {
+    const complain = (err: unknown) => console.error(`thread notice ${name} failed: ${String(err)}`);
+    try {
+      const done = this.handlers[name]?.(args);
+      if (done instanceof Promise) done.catch(complain);
+    } catch (err) {
+      complain(err);
+    }
+  }
+
+  private async answer(id: number, method: string, args: unknown): Promise<void> {
+    try {
+      const handler = this.handlers[method];
+      if (!handler) throw new Error(`no handler for ${method}`);
+      const result = await handler(args);
+      if (!this.closedWith) this.endpoint.postMessage({ reply: id, result } satisfies Envelope);
+    } catch (err) {
+      // Errors travel as their message and errno-style code (EADDRINUSE, ...), which callers explain.
+      const code = (err as NodeJS.ErrnoException | undefined)?.code;
+      const error = err instanceof Error ? err.message : String(err);
+      if (!this.closedWith) this.endpoint.postMessage({ reply: id, error, code } satisfies Envelope);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import type { TraceEvent, TraceInput, TraceKind } from '../api/trace.js';
+import { WorldClock, type ClockState } from '../core/clock.js';
+import { FaultMirror } from '../core/faults.js';
+import { serveThread } from '../core/host-thread-worker.js';
+import type { ThreadChannel } from '../core/thread-channel.js';
+import type { Tracer } from '../core/tracer.js';
+import { DirectoryClient } from '../directory/client.js';
+import type { LabResolver, LookupContext } from '../dns/resolver.js';
+import { SiteDomains } from './address.js';
+import type { MtaListener } from './listener-hooks.js';
+import {
+  commitOutcome,
+  resolveOutcome,
+  type CommitAnswer,
+  type ListenerThreadInit,
+  type ListenRequest,
+  type ResolveAnswer,
+  type ResolveRequest,
+  type SwitchesState,
+} from './listener-wire.js';
+import { createMtaListeners } from './mta-listeners.js';
+import type { SmtpServer } from './smtp/server.js';
+
+/**
+ * The site MTA's SMTP listeners on a thread of their own: every inbound session —
+ * the protocol, the RCPT lookups in the directory, the verdict, the Received field —
+ * runs here, beside the queue and the deliveries on the main thread, so a busy MTA
+ * uses a second core. The main thread keeps what must be one: the queue (a message is
+ * handed over with `commit` and the 250 waits for its fsync), the trace's numbering,
+ * the world clock, the fault switches and the DNS resolver with its cache. This
+ * thread follows the clock and the switches from notices, and sends its trace events
+ * as notices, in order, before anything it asks of the main thread.
+ */
+
+let listeners: Record<MtaListener, SmtpServer> | undefined;
+let directory: DirectoryClient | undefined;
+const clock = new WorldClock();
+let faults: FaultMirror | undefined;
+let resolver: RelayResolver | undefined;
+
+const channel: ThreadChannel = serveThread({
+  start(args) {
+    const init = args as ListenerThreadInit;
+    clock.follow(init.clock);
+    const tracer = new RelayTracer(channel, clock);
+    faults = new FaultMirror(tracer);
+    resolver = new RelayResolver(channel);
+    followSwitches(init.switches);
+    directory = new DirectoryClient({ ...init.directory, tracer });
+    listeners = createMtaListeners(
+      {
+        node: init.node,
+        hostname: init.node,
+        settings: init.settings,
+        siteDomains: new SiteDomains(init.siteDomains),
+        tracer,
+        clock,
+        directory,
+        resolver,
+        commit: async (session, prepared) =>
+          commitOutcome(await channel.call<CommitAnswer>('commit', { session, prepared })),
+      },
+      faults,
+      init.tls,
+    );
+  },
+  listen(args) {
+    const { listener, port, host } = args as ListenRequest;
+    return started().listeners[listener].listen(port, host);
+  },
+  close(args) {
+    return started().listeners[(args as { listener: MtaListener }).listener].close();
+  },
+  async stop() {
+    if (!listeners) return;
+    await Promise.all(Object.values(listeners).map((server) => server.close()));
+    await directory?.close();
+    clock.close();
+  },
+  clock(args) {
+    clock.follow(args as ClockState);
+  },
+  switches(args) {
+    followSwitches(args as SwitchesState);
+  },
+});
+
+function started() {
+  if (!listeners) throw new Error('the MTA listener thread is not started');
+  return { listeners };
+}
+
+function followSwitches(state: SwitchesState): void {
+  faults?.replaceAll(state.faults);
+  if (resolver) resolver.generation = state.dnsGeneration;
+}
+
+/**
+ * The trace as this thread reports it: each event goes to the main thread's tracer,
+ * which numbers and stamps it. Only `emit` makes sense here; nobody subscribes on
+ * this side.
+ */
+class RelayTracer implements Tracer {
+  constructor(
+    private readonly to: ThreadChannel,
+    private readonly time: WorldClock,
+  ) {}
+
+  emit<K extends TraceKind>(input: TraceInput<K>): TraceEvent<K> {
+    this.to.notify('trace', input);
+    // The real seq is given on the main thread; callers here never read it.
+    return { seq: 0, at: this.time.now(), ...input } as TraceEvent<K>;
+  }
+
+  subscribe(): () => void {
+    throw new Error('the listener thread relays its trace; subscribe on the main thread');
+  }
+
+  lastSeq(): number {
+    return 0;
+  }
+}
+
+/** The lab's resolver, asked on the main thread, where its cache and the DNS server's attribution are. */
+class RelayResolver implements LabResolver {
+  generation: number | undefined;
+
+  constructor(private readonly to: ThreadChannel) {}
+
+  resolveMx(name: string, context: LookupContext) {
+    return this.ask<Awaited<ReturnType<LabResolver['resolveMx']>>>({ method: 'resolveMx', name, context });
+  }
+
+  resolveA(name: string, context: LookupContext) {
+    return this.ask<string[]>({ method: 'resolveA', name, context });
+  }
+
+  resolveTxt(name: string, context: LookupContext) {
+    return this.ask<string[][]>({ method: 'resolveTxt', name, context });
+  }
+
+  reverse(address: string, context: LookupContext) {
+    return this.ask<string[]>({ method: 'reverse', name: address, context });
+  }
+
+  private async ask<T>(request: ResolveRequest): Promise<T> {
+    return resolveOutcome<T>(await this.to.call<ResolveAnswer>('resolve', request));
+  }
+}

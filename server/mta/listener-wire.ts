@@ -1,0 +1,83 @@
+import type { WorldSettings } from '../api/world-spec.js';
+import type { ClockState } from '../core/clock.js';
+import type { Fault } from '../core/faults.js';
+import { MailError, type MailErrorInit } from '../core/mail-error.js';
+import type { TlsMaterial } from '../core/tls-cert.js';
+import type { DirectoryClientOptions } from '../directory/client.js';
+import { DnsLookupError, type DnsErrorCode, type LabResolver } from '../dns/resolver.js';
+import type { PreparedMessage, SessionFacts } from './accept-message.js';
+import type { MtaListener } from './listener-hooks.js';
+
+/**
+ * What crosses between the site MTA's listener thread (listener-thread.ts) and the
+ * main thread, where the queue, the world clock, the fault switches and the DNS
+ * resolver live (start-mta-listeners.ts). Everything here is plain data.
+ */
+
+export interface ListenerThreadInit {
+  node: string;
+  settings: WorldSettings;
+  siteDomains: Array<{ name: string; host: string }>;
+  tls: TlsMaterial;
+  clock: ClockState;
+  switches: SwitchesState;
+  /** The thread opens its own LDAP connection: its lookups are its own traffic. */
+  directory: Omit<DirectoryClientOptions, 'tracer'>;
+}
+
+/** The fault switches, and the resolver's generation (it drops its cache when they change). */
+export interface SwitchesState {
+  faults: Fault[];
+  dnsGeneration?: number;
+}
+
+/** Main thread → listener thread. */
+export interface ListenRequest {
+  listener: MtaListener;
+  port: number;
+  host: string;
+}
+
+/** Listener thread → main thread: queue this message. */
+export interface CommitRequest {
+  session: SessionFacts;
+  prepared: PreparedMessage;
+}
+
+/** A refusal travels as its SMTP meaning; the cause stays in the thread that logged it. */
+export type CommitAnswer = { queueId: string } | { refused: Omit<MailErrorInit, 'cause'> };
+
+export function commitAnswerOf(outcome: { queueId: string } | MailError): CommitAnswer {
+  if (!(outcome instanceof MailError)) return { queueId: outcome.queueId };
+  const { code, enhanced, publicText, component } = outcome;
+  return { refused: { code, enhanced, publicText, component } };
+}
+
+export function commitOutcome(answer: CommitAnswer): { queueId: string } {
+  if ('refused' in answer) throw new MailError(answer.refused);
+  return answer;
+}
+
+/** Listener thread → main thread: one lookup of the lab's resolver. */
+export interface ResolveRequest {
+  method: keyof Omit<LabResolver, 'generation'>;
+  name: string;
+  context: Parameters<LabResolver['resolveA']>[1];
+}
+
+export type ResolveAnswer =
+  { records: unknown } | { dnsError: { code: DnsErrorCode; hostname: string; rrtype: string } };
+
+/** A lookup that failed the DNS way travels as its code; any other failure is the call's error. */
+export function dnsErrorAnswer(err: unknown): ResolveAnswer {
+  if (!(err instanceof DnsLookupError)) throw err;
+  return { dnsError: { code: err.code, hostname: err.hostname, rrtype: err.rrtype } };
+}
+
+export function resolveOutcome<T>(answer: ResolveAnswer): T {
+  if ('dnsError' in answer) {
+    const { code, hostname, rrtype } = answer.dnsError;
+    throw new DnsLookupError(code, hostname, rrtype);
+  }
+  return answer.records as T;
+}

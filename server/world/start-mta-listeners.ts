@@ -1,0 +1,84 @@
+import type { HostSpec, WorldSpec } from '../api/world-spec.js';
+import type { TraceInput, TraceKind } from '../api/trace.js';
+import { HostThread } from '../core/host-thread.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { MailError } from '../core/mail-error.js';
+import type { DirectoryClientOptions } from '../directory/client.js';
+import { commitMessage, type AcceptContext } from '../mta/accept-message.js';
+import {
+  commitAnswerOf,
+  dnsErrorAnswer,
+  type CommitAnswer,
+  type CommitRequest,
+  type ListenerThreadInit,
+  type ResolveAnswer,
+  type ResolveRequest,
+  type SwitchesState,
+} from '../mta/listener-wire.js';
+import { MTA_LISTENERS } from '../mta/mta-listeners.js';
+import type { SmtpHostBasics } from './host-basics.js';
+import type { Restartable } from './switchboard.js';
+import type { ServiceProtocol } from '../api/world-spec.js';
+
+export interface StartMtaListenersOptions extends SmtpHostBasics {
+  spec: WorldSpec;
+  host: HostSpec;
+  /** Where a message the listeners took in is committed and handed to delivery. */
+  accept: AcceptContext;
+  directory: Omit<DirectoryClientOptions, 'tracer'>;
+  listen: (protocol: ServiceProtocol, server: Restartable) => Promise<number | undefined>;
+  lifecycle: Lifecycle;
+}
+
+/**
+ * Starts the site MTA's inbound and submission listeners on their own thread
+ * (server/mta/listener-thread.ts) and serves what they ask of this one: commit a
+ * message to the queue, look a name up in the lab's DNS, and number their trace
+ * events. The thread follows the world clock and the fault switches from here.
+ */
+export async function startMtaListeners(opts: StartMtaListenersOptions): Promise<void> {
+  const { clock, tracer, faults, resolver, accept } = opts;
+  const switches = (): SwitchesState => ({ faults: faults.list(), dnsGeneration: resolver.generation });
+  const init: ListenerThreadInit = {
+    node: opts.host.name,
+    settings: opts.settings,
+    siteDomains: opts.spec.site.domains,
+    tls: opts.tls,
+    clock: clock.state(),
+    switches: switches(),
+    directory: opts.directory,
+  };
+  const { thread } = await HostThread.start(new URL('../mta/listener-thread.ts', import.meta.url), init, {
+    trace: (input) => void tracer.emit(input as TraceInput<TraceKind>),
+    async commit(args): Promise<CommitAnswer> {
+      const { session, prepared } = args as CommitRequest;
+      try {
+        return commitAnswerOf(await commitMessage(accept, session, prepared));
+      } catch (err) {
+        return commitAnswerOf(MailError.from(err, 'queue'));
+      }
+    },
+    async resolve(args): Promise<ResolveAnswer> {
+      const { method, name, context } = args as ResolveRequest;
+      try {
+        return { records: await resolver[method](name, context) };
+      } catch (err) {
+        return dnsErrorAnswer(err);
+      }
+    },
+  });
+  const stopFollowing = [
+    clock.onChange((state) => thread.notify('clock', state)),
+    faults.onChange(() => thread.notify('switches', switches())),
+  ];
+  opts.lifecycle.add('MTA listener thread', async () => {
+    for (const stop of stopFollowing) stop();
+    await thread.close();
+  });
+  for (const listener of MTA_LISTENERS) {
+    await opts.listen(listener, {
+      listen: (port, host) => thread.call<number>('listen', { listener, port, host }),
+      close: () => thread.call('close', { listener }),
+    });
+  }
+}
