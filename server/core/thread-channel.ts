@@ -3,9 +3,13 @@ import type { MessagePort, Transferable, Worker } from 'node:worker_threads';
 /**
  * Requests and notices between the main thread and a host thread, both ways: each
  * side can `call` a method the other side handles (and wait for its answer) or
- * `notify` it (no answer). Messages on one channel arrive in the order they were
- * sent, so a notice sent before a call is handled before it (the trace of a session
- * reaches the main thread before the message that session asks it to queue).
+ * `notify` it (no answer). Everything arrives in the order it was sent, so a notice
+ * sent before a call is handled before it (the trace of a session reaches the main
+ * thread before the message that session asks it to queue).
+ *
+ * Notices are many (a session's trace is a dozen events) and each message between
+ * threads costs a wake-up of the other side, so the notices of one loop turn travel
+ * together: at the end of the turn, or just before the next call or answer.
  */
 export type ThreadHandler = (args: unknown) => Promise<unknown> | unknown;
 export type ThreadHandlers = Record<string, ThreadHandler>;
@@ -15,13 +19,20 @@ type Endpoint = Pick<MessagePort | Worker, 'postMessage' | 'on' | 'off'>;
 type Envelope =
   | { call: number; method: string; args: unknown }
   | { reply: number; result?: unknown; error?: string; code?: string }
-  | { notice: string; args: unknown };
+  | { notices: Array<{ method: string; args: unknown }> };
 
 export class ThreadChannel {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private closedWith: Error | undefined;
   private readonly onMessage = (message: Envelope) => this.receive(message);
+  private outbox: Array<{ method: string; args: unknown }> = [];
+  private readonly sendNotices = () => {
+    if (this.outbox.length === 0) return;
+    const notices = this.outbox;
+    this.outbox = [];
+    if (!this.closedWith) this.endpoint.postMessage({ notices } satisfies Envelope);
+  };
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -40,13 +51,15 @@ export class ThreadChannel {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.sendNotices();
       this.endpoint.postMessage({ call: id, method, args } satisfies Envelope, transfer);
     });
   }
 
   notify(method: string, args?: unknown): void {
     if (this.closedWith) return;
-    this.endpoint.postMessage({ notice: method, args } satisfies Envelope);
+    if (this.outbox.length === 0) setImmediate(this.sendNotices);
+    this.outbox.push({ method, args });
   }
 
   /** The other side is gone: every call waiting for it fails with `error`, and so does every later one. */
@@ -68,7 +81,7 @@ export class ThreadChannel {
     } else if ('call' in message) {
       void this.answer(message.call, message.method, message.args);
     } else {
-      this.noticed(message.notice, message.args);
+      for (const notice of message.notices) this.noticed(notice.method, notice.args);
     }
   }
 
@@ -88,11 +101,13 @@ export class ThreadChannel {
       const handler = this.handlers[method];
       if (!handler) throw new Error(`no handler for ${method}`);
       const result = await handler(args);
+      this.sendNotices();
       if (!this.closedWith) this.endpoint.postMessage({ reply: id, result } satisfies Envelope);
     } catch (err) {
       // Errors travel as their message and errno-style code (EADDRINUSE, ...), which callers explain.
       const code = (err as NodeJS.ErrnoException | undefined)?.code;
       const error = err instanceof Error ? err.message : String(err);
+      this.sendNotices();
       if (!this.closedWith) this.endpoint.postMessage({ reply: id, error, code } satisfies Envelope);
     }
   }
