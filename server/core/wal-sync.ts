@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -13,6 +13,8 @@ import { dirname } from 'node:path';
  * libuv's thread pool. A caller's promise resolves only after an fsync that *started
  * after* its commit has finished, so "250 only after fsync" still holds while the loop
  * keeps serving, and one fsync covers every commit made while the previous one ran.
+ * The sync is fdatasync, as SQLite's own on Linux: the WAL's contents and size, without
+ * a journal commit for its modification time.
  *
  * Batchers ask for their flush through `scheduleFlush`: while an fsync runs, a write
  * could not be acknowledged before the next fsync anyway, so its COMMIT waits for the
@@ -45,7 +47,7 @@ export class WalSync {
   constructor(
     db: Database.Database,
     private readonly file: string,
-    private readonly fsyncFile: FsyncFn = fsync,
+    private readonly fsyncFile: FsyncFn = fdatasync,
   ) {
     this.relax = db.prepare('PRAGMA synchronous = NORMAL');
     this.restore = db.prepare('PRAGMA synchronous = FULL');
