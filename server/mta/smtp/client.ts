@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { MailError } from '../../core/mail-error.js';
 import { encodeBody, encodeChunk } from './body-encoding.js';
 import { ClientConnection, clientError } from './client-connection.js';
@@ -260,9 +261,10 @@ export class SmtpClient {
   private mailParams(envelope: ClientEnvelope, message: Buffer): string {
     const given = envelope.fromParams?.trim() ?? '';
     const params = given ? [given] : [];
-    const has = (name: string): boolean => new RegExp(`(^|\\s)${name}(=|\\s|$)`, 'i').test(given);
+    const givenNames = new Set(given.split(/\s+/).map((param) => param.split('=')[0]!.toUpperCase()));
+    const has = (name: string): boolean => givenNames.has(name);
     if (this.extensionSet.has('SIZE') && !has('SIZE')) params.push(`SIZE=${message.length}`);
-    if (this.extensionSet.has('8BITMIME') && !has('BODY') && !isAsciiBytes(message)) params.push('BODY=8BITMIME');
+    if (this.extensionSet.has('8BITMIME') && !has('BODY') && !isAscii(message)) params.push('BODY=8BITMIME');
     const addresses = [envelope.from, ...envelope.to.map((r) => r.address)];
     if (this.extensionSet.has('SMTPUTF8') && !has('SMTPUTF8') && addresses.some((a) => !/^[\x00-\x7f]*$/.test(a))) {
       params.push('SMTPUTF8');
@@ -286,11 +288,6 @@ function checkEnvelope(envelope: ClientEnvelope): void {
 
 function isPositive(reply: ClientReply): boolean {
   return reply.code >= 200 && reply.code < 300;
-}
-
-function isAsciiBytes(message: Buffer): boolean {
-  for (let i = 0; i < message.length; i++) if (message[i]! > 0x7f) return false;
-  return true;
 }
 
 function summary(reply: ClientReply): ReplySummary {
