@@ -3,7 +3,13 @@ import { Worker } from 'node:worker_threads';
 import type { TraceEvent } from '../api/trace.js';
 import type { TraceSink } from './tracer.js';
 
-/** Recent events kept in memory: `since()` of a live UI never waits for the disk. */
+/**
+ * Recent events kept in memory: `since()` of a live UI never waits for the disk. They
+ * are kept as their JSON text, not as objects: a busy world emits some 20,000 events a
+ * second, and holding that many object graphs for a while makes each one survive into
+ * the old generation, which the garbage collector then copies and marks. Readers
+ * parse the few they ask for.
+ */
 const RECENT_EVENTS = 20_000;
 
 /**
@@ -26,7 +32,9 @@ export class TraceLog implements TraceSink {
   private readonly reader: Database.Database;
   private readonly selectSegments: Database.Statement;
   private readonly worker: Worker;
-  private recent: TraceEvent[] = [];
+  private recent: string[] = [];
+  /** seq of recent[0]. */
+  private recentFirstSeq = 1;
   private pending: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -75,18 +83,23 @@ export class TraceLog implements TraceSink {
 
   append(event: TraceEvent): void {
     if (this.closed) return;
-    this.recent.push(event);
-    if (this.recent.length > RECENT_EVENTS * 1.5) this.recent = this.recent.slice(-RECENT_EVENTS);
-    this.pending.push(JSON.stringify(event));
+    const json = JSON.stringify(event);
+    if (this.recent.length === 0) this.recentFirstSeq = event.seq;
+    this.recent.push(json);
+    if (this.recent.length > RECENT_EVENTS * 1.5) {
+      this.recentFirstSeq += this.recent.length - RECENT_EVENTS;
+      this.recent = this.recent.slice(-RECENT_EVENTS);
+    }
+    this.pending.push(json);
     if (this.pending.length >= FLUSH_AT_EVENTS) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS).unref();
   }
 
   since(afterSeq: number, limit: number): TraceEvent[] {
-    const oldest = this.recent[0]?.seq;
+    const oldest = this.recent.length > 0 ? this.recentFirstSeq : undefined;
     if (oldest !== undefined && afterSeq >= oldest - 1) {
       const start = afterSeq - oldest + 1;
-      return this.recent.slice(start, start + limit);
+      return this.recent.slice(start, start + limit).map((json) => JSON.parse(json) as TraceEvent);
     }
     // Older than memory: those were written long ago. Continue from memory if the file runs out.
     const fromFile = this.readFile(afterSeq, limit);
@@ -123,7 +136,7 @@ export class TraceLog implements TraceSink {
     this.flushTimer = undefined;
     if (this.pending.length === 0 || this.workerGone) return;
     // One string crosses the thread boundary more cheaply than many (JSON never holds a raw newline).
-    const last = this.recent.at(-1)!.seq;
+    const last = this.recentFirstSeq + this.recent.length - 1;
     const segment = { first: last - this.pending.length + 1, last, events: this.pending.join('\n') };
     this.worker.postMessage({ segment });
     this.pending = [];
