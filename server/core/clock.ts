@@ -49,7 +49,7 @@ const systemTime: RealTime = {
 
 /**
  * Where a clock stands: world time `world` at real time `real`, moving at the mode's
- * rate. Another thread's clock that follows it reads the same world time.
+ * rate. A host thread given it (see SharedState) reads the same world time.
  */
 export interface ClockState {
   mode: ClockMode;
@@ -59,6 +59,15 @@ export interface ClockState {
 
 interface PendingTimer extends TimerHandle {
   fn: () => void;
+}
+
+/** The world time a clock in `state` shows at real time `realNow`. */
+export function worldTimeAt(state: ClockState, realNow: number): number {
+  return timeAt(state.world, state.real, state.mode, realNow);
+}
+
+function timeAt(baseWorld: number, baseReal: number, mode: ClockMode, realNow: number): number {
+  return Math.floor(baseWorld + (realNow - baseReal) * rateOf(mode));
 }
 
 function rateOf(mode: ClockMode): number {
@@ -100,8 +109,7 @@ export class WorldClock implements Clock {
   }
 
   now(): number {
-    const rate = rateOf(this.currentMode);
-    return Math.floor(this.baseWorld + (this.real.now() - this.baseReal) * rate);
+    return timeAt(this.baseWorld, this.baseReal, this.currentMode, this.real.now());
   }
 
   mode(): ClockMode {
@@ -122,14 +130,6 @@ export class WorldClock implements Clock {
   onChange(listener: (state: ClockState) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
-  }
-
-  /** Take on another clock's state (a host thread's copy of the world clock). */
-  follow(state: ClockState): void {
-    this.currentMode = state.mode;
-    this.baseWorld = state.world;
-    this.baseReal = state.real;
-    this.fireDue();
   }
 
   setTimerAt(dueAt: number, fn: () => void): TimerHandle {

@@ -34,19 +34,20 @@ type FaultListener = (change: { fault: Fault; active: boolean }) => void;
  * The switches as a host consults them at the moment it matters. The world's own
  * FaultSwitches is one; a host thread keeps a FaultMirror of it.
  */
-export class FaultView {
-  protected readonly faults = new Map<string, Fault>();
-
+export abstract class FaultView {
   constructor(protected readonly tracer: Tracer) {}
 
+  /** The switches that are on now. */
+  protected abstract active(): Iterable<Fault>;
+
   list(): Fault[] {
-    return [...this.faults.values()];
+    return [...this.active()];
   }
 
   /** The first active fault of this kind whose target is the host, or a domain the host is in. */
   forHost<K extends FaultKind>(kind: K, host: string): Extract<Fault, { kind: K }> | undefined {
     const name = host.toLowerCase();
-    for (const fault of this.faults.values()) {
+    for (const fault of this.active()) {
       if (fault.kind === kind && coversName(fault.target, name)) return fault as Extract<Fault, { kind: K }>;
     }
     return undefined;
@@ -55,7 +56,7 @@ export class FaultView {
   /** A `reply` fault for this host and SMTP moment. */
   replyFor(host: string, command: FaultCommand): Extract<Fault, { kind: 'reply' }> | undefined {
     const name = host.toLowerCase();
-    for (const fault of this.faults.values()) {
+    for (const fault of this.active()) {
       if (fault.kind === 'reply' && fault.command === command && coversName(fault.target, name)) return fault;
     }
     return undefined;
@@ -74,6 +75,7 @@ export class FaultView {
 }
 
 export class FaultSwitches extends FaultView {
+  private readonly faults = new Map<string, Fault>();
   private readonly listeners = new Set<FaultListener>();
 
   constructor(private readonly opts: { tracer: Tracer; node: string; now: () => number }) {
@@ -124,13 +126,23 @@ export class FaultSwitches extends FaultView {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  protected active(): Iterable<Fault> {
+    return this.faults.values();
+  }
 }
 
-/** A host thread's copy of the world's switches, replaced whole whenever one changes. */
+/** A host thread's view of the world's switches: whatever `current` says they are now. */
 export class FaultMirror extends FaultView {
-  replaceAll(faults: Fault[]): void {
-    this.faults.clear();
-    for (const fault of faults) this.faults.set(fault.id, fault);
+  constructor(
+    tracer: Tracer,
+    private readonly current: () => readonly Fault[],
+  ) {
+    super(tracer);
+  }
+
+  protected active(): Iterable<Fault> {
+    return this.current();
   }
 }
 

@@ -6,8 +6,9 @@ import type { WalSync } from './wal-sync.js';
  * A flush that ran early (on close) turns the request still pending into a no-op.
  *
  * `windowMs` (real time) makes the first write of a batch wait that long for others,
- * as PostgreSQL's commit_delay does: worth it where nobody waits on each write in
- * turn (the stores' deliveries), not where a client waits for every single one.
+ * as PostgreSQL's commit_delay does: worth it where many writes are in flight at once
+ * (the queue under many SMTP sessions, the stores' deliveries), since each commit and
+ * fsync has a fixed cost; a lone write is that much later.
  */
 export class FlushTrigger {
   private requested = false;

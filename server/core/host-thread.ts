@@ -46,10 +46,6 @@ export class HostThread {
     return this.channel.call<T>(method, args);
   }
 
-  notify(method: string, args?: unknown): void {
-    this.channel.notify(method, args);
-  }
-
   /** Ask the thread to stop its servers, then end it. */
   async close(): Promise<void> {
     if (this.exited) return;

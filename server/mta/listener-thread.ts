@@ -1,7 +1,8 @@
 import type { TraceEvent, TraceInput, TraceKind } from '../api/trace.js';
-import { WorldClock, type ClockState } from '../core/clock.js';
+import { worldTimeAt, type ClockState } from '../core/clock.js';
 import { FaultMirror } from '../core/faults.js';
 import { serveThread } from '../core/host-thread-worker.js';
+import { SharedState } from '../core/shared-state.js';
 import type { ThreadChannel } from '../core/thread-channel.js';
 import type { Tracer } from '../core/tracer.js';
 import { DirectoryClient } from '../directory/client.js';
@@ -28,24 +29,22 @@ import type { SmtpServer } from './smtp/server.js';
  * uses a second core. The main thread keeps what must be one: the queue (a message is
  * handed over with `commit` and the 250 waits for its fsync), the trace's numbering,
  * the world clock, the fault switches and the DNS resolver with its cache. This
- * thread follows the clock and the switches from notices, and sends its trace events
- * as notices, in order, before anything it asks of the main thread.
+ * thread reads the clock and the switches from shared memory, and sends its trace
+ * events as notices, in order, before anything it asks of the main thread.
  */
 
 let listeners: Record<MtaListener, SmtpServer> | undefined;
 let directory: DirectoryClient | undefined;
-const clock = new WorldClock();
-let faults: FaultMirror | undefined;
-let resolver: RelayResolver | undefined;
 
 const channel: ThreadChannel = serveThread({
   start(args) {
     const init = args as ListenerThreadInit;
-    clock.follow(init.clock);
+    const clockState = new SharedState<ClockState>(init.clock);
+    const clock = { now: () => worldTimeAt(clockState.read(), Date.now()) };
+    const switches = new SharedState<SwitchesState>(init.switches);
     const tracer = new RelayTracer(channel, clock);
-    faults = new FaultMirror(tracer);
-    resolver = new RelayResolver(channel);
-    followSwitches(init.switches);
+    const faults = new FaultMirror(tracer, () => switches.read().faults);
+    const resolver = new RelayResolver(channel, () => switches.read().dnsGeneration);
     directory = new DirectoryClient({ ...init.directory, tracer });
     listeners = createMtaListeners(
       {
@@ -75,24 +74,12 @@ const channel: ThreadChannel = serveThread({
     if (!listeners) return;
     await Promise.all(Object.values(listeners).map((server) => server.close()));
     await directory?.close();
-    clock.close();
-  },
-  clock(args) {
-    clock.follow(args as ClockState);
-  },
-  switches(args) {
-    followSwitches(args as SwitchesState);
   },
 });
 
 function started() {
   if (!listeners) throw new Error('the MTA listener thread is not started');
   return { listeners };
-}
-
-function followSwitches(state: SwitchesState): void {
-  faults?.replaceAll(state.faults);
-  if (resolver) resolver.generation = state.dnsGeneration;
 }
 
 /**
@@ -103,7 +90,7 @@ function followSwitches(state: SwitchesState): void {
 class RelayTracer implements Tracer {
   constructor(
     private readonly to: ThreadChannel,
-    private readonly time: WorldClock,
+    private readonly time: { now(): number },
   ) {}
 
   emit<K extends TraceKind>(input: TraceInput<K>): TraceEvent<K> {
@@ -123,9 +110,15 @@ class RelayTracer implements Tracer {
 
 /** The lab's resolver, asked on the main thread, where its cache and the DNS server's attribution are. */
 class RelayResolver implements LabResolver {
-  generation: number | undefined;
+  constructor(
+    private readonly to: ThreadChannel,
+    private readonly currentGeneration: () => number | undefined,
+  ) {}
 
-  constructor(private readonly to: ThreadChannel) {}
+  /** The main resolver's: it drops its cache, and so may the verdict's results built on it. */
+  get generation(): number | undefined {
+    return this.currentGeneration();
+  }
 
   resolveMx(name: string, context: LookupContext) {
     return this.ask<Awaited<ReturnType<LabResolver['resolveMx']>>>({ method: 'resolveMx', name, context });

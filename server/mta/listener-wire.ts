@@ -1,5 +1,4 @@
 import type { WorldSettings } from '../api/world-spec.js';
-import type { ClockState } from '../core/clock.js';
 import type { Fault } from '../core/faults.js';
 import { MailError, type MailErrorInit } from '../core/mail-error.js';
 import type { TlsMaterial } from '../core/tls-cert.js';
@@ -11,7 +10,8 @@ import type { MtaListener } from './listener-hooks.js';
 /**
  * What crosses between the site MTA's listener thread (listener-thread.ts) and the
  * main thread, where the queue, the world clock, the fault switches and the DNS
- * resolver live (start-mta-listeners.ts). Everything here is plain data.
+ * resolver live (start-mta-listeners.ts). Everything here is plain data; the clock
+ * and the switches are shared memory, so the thread always reads them current.
  */
 
 export interface ListenerThreadInit {
@@ -19,8 +19,10 @@ export interface ListenerThreadInit {
   settings: WorldSettings;
   siteDomains: Array<{ name: string; host: string }>;
   tls: TlsMaterial;
-  clock: ClockState;
-  switches: SwitchesState;
+  /** The world clock's ClockState, kept current by the main thread (a SharedState buffer). */
+  clock: SharedArrayBuffer;
+  /** The SwitchesState, kept current by the main thread (a SharedState buffer). */
+  switches: SharedArrayBuffer;
   /** The thread opens its own LDAP connection: its lookups are its own traffic. */
   directory: Omit<DirectoryClientOptions, 'tracer'>;
 }

@@ -4,9 +4,10 @@ import { MailError } from '../core/mail-error.js';
 import type { WalSync } from '../core/wal-sync.js';
 
 /**
- * Group commit: every write submitted during one event-loop turn goes into ONE
- * SQLite transaction, committed (and so fsync'd once) on `setImmediate` — or, while
- * the previous batch's fsync runs, when it ends (see WalSync.scheduleFlush). Each
+ * Group commit: every write submitted during one event-loop turn (or a short window,
+ * when one is given) goes into ONE SQLite transaction, committed (and so fsync'd once)
+ * on `setImmediate` — or, while the previous batch's fsync runs, when it ends (see
+ * WalSync.scheduleFlush). Each
  * caller's promise settles only after that commit. This is what lets the MTA answer
  * 250 per message while paying one fsync per batch instead of one per message.
  *
@@ -63,8 +64,10 @@ export class GroupCommit {
     private readonly db: Database.Database,
     /** When given, batches commit relaxed and are made durable by an fsync off the event loop. */
     private readonly walSync?: WalSync,
+    /** How long the first write of a batch waits for company (see FlushTrigger). */
+    windowMs = 0,
   ) {
-    this.trigger = new FlushTrigger(() => this.flush(), walSync);
+    this.trigger = new FlushTrigger(() => this.flush(), walSync, windowMs);
     this.sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),

@@ -3,6 +3,7 @@ import type { TraceInput, TraceKind } from '../api/trace.js';
 import { HostThread } from '../core/host-thread.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { MailError } from '../core/mail-error.js';
+import { SharedState } from '../core/shared-state.js';
 import type { DirectoryClientOptions } from '../directory/client.js';
 import { commitMessage, type AcceptContext } from '../mta/accept-message.js';
 import {
@@ -34,21 +35,31 @@ export interface StartMtaListenersOptions extends SmtpHostBasics {
  * Starts the site MTA's inbound and submission listeners on their own thread
  * (server/mta/listener-thread.ts) and serves what they ask of this one: commit a
  * message to the queue, look a name up in the lab's DNS, and number their trace
- * events. The thread follows the world clock and the fault switches from here.
+ * events. It reads the world clock and the fault switches from shared memory
+ * that this side keeps current.
  */
 export async function startMtaListeners(opts: StartMtaListenersOptions): Promise<void> {
   const { clock, tracer, faults, resolver, accept } = opts;
-  const switches = (): SwitchesState => ({ faults: faults.list(), dnsGeneration: resolver.generation });
+  // Published in shared memory as they change: a command that reaches the thread
+  // after a change here (a test's clock step, an instructor's switch) sees it.
+  const switchesNow = (): SwitchesState => ({ faults: faults.list(), dnsGeneration: resolver.generation });
+  const sharedClock = SharedState.create(clock.state());
+  // Room for thousands of switches; a class uses a handful.
+  const sharedSwitches = SharedState.create(switchesNow(), 1024 * 1024);
+  const stopPublishing = [
+    clock.onChange((state) => sharedClock.publish(state)),
+    faults.onChange(() => sharedSwitches.publish(switchesNow())),
+  ];
   const init: ListenerThreadInit = {
     node: opts.host.name,
     settings: opts.settings,
     siteDomains: opts.spec.site.domains,
     tls: opts.tls,
-    clock: clock.state(),
-    switches: switches(),
+    clock: sharedClock.buffer,
+    switches: sharedSwitches.buffer,
     directory: opts.directory,
   };
-  const { thread } = await HostThread.start(new URL('../mta/listener-thread.ts', import.meta.url), init, {
+  const started = HostThread.start(new URL('../mta/listener-thread.ts', import.meta.url), init, {
     trace: (input) => void tracer.emit(input as TraceInput<TraceKind>),
     async commit(args): Promise<CommitAnswer> {
       const { session, prepared } = args as CommitRequest;
@@ -67,12 +78,12 @@ export async function startMtaListeners(opts: StartMtaListenersOptions): Promise
       }
     },
   });
-  const stopFollowing = [
-    clock.onChange((state) => thread.notify('clock', state)),
-    faults.onChange(() => thread.notify('switches', switches())),
-  ];
+  const { thread } = await started.catch((err: unknown) => {
+    for (const stop of stopPublishing) stop();
+    throw err;
+  });
   opts.lifecycle.add('MTA listener thread', async () => {
-    for (const stop of stopFollowing) stop();
+    for (const stop of stopPublishing) stop();
     await thread.close();
   });
   for (const listener of MTA_LISTENERS) {
