@@ -19,7 +19,8 @@ type Endpoint = Pick<MessagePort | Worker, 'postMessage' | 'on' | 'off'>;
 type Envelope =
   | { call: number; method: string; args: unknown }
   | { reply: number; result?: unknown; error?: string; code?: string }
-  | { notices: Array<{ method: string; args: unknown }> };
+  /** The notices of one turn as JSON text: for many small plain objects, JSON crosses faster than structured clone. */
+  | { notices: string };
 
 export class ThreadChannel {
   private nextId = 1;
@@ -31,7 +32,7 @@ export class ThreadChannel {
     if (this.outbox.length === 0) return;
     const notices = this.outbox;
     this.outbox = [];
-    if (!this.closedWith) this.endpoint.postMessage({ notices } satisfies Envelope);
+    if (!this.closedWith) this.endpoint.postMessage({ notices: JSON.stringify(notices) } satisfies Envelope);
   };
 
   constructor(
@@ -56,6 +57,7 @@ export class ThreadChannel {
     });
   }
 
+  /** `args` must be JSON data (no Buffers, Maps or Dates): notices cross as JSON text. */
   notify(method: string, args?: unknown): void {
     if (this.closedWith) return;
     if (this.outbox.length === 0) setImmediate(this.sendNotices);
@@ -81,7 +83,8 @@ export class ThreadChannel {
     } else if ('call' in message) {
       void this.answer(message.call, message.method, message.args);
     } else {
-      for (const notice of message.notices) this.noticed(notice.method, notice.args);
+      const notices = JSON.parse(message.notices) as Array<{ method: string; args: unknown }>;
+      for (const notice of notices) this.noticed(notice.method, notice.args);
     }
   }
 
