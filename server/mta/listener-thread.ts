@@ -20,6 +20,7 @@ import {
   type SwitchesState,
 } from './listener-wire.js';
 import { createMtaListeners } from './mta-listeners.js';
+import type { ListenerContext } from './mta-context.js';
 import type { SmtpServer } from './smtp/server.js';
 
 /**
@@ -33,53 +34,59 @@ import type { SmtpServer } from './smtp/server.js';
  * events as notices, in order, before anything it asks of the main thread.
  */
 
-let listeners: Record<MtaListener, SmtpServer> | undefined;
-let directory: DirectoryClient | undefined;
+/** The thread's one MTA host: its two listeners and their directory connection. */
+class ListenerHost {
+  private readonly directory: DirectoryClient;
+  private readonly listeners: Record<MtaListener, SmtpServer>;
 
-const channel: ThreadChannel = serveThread({
-  start(args) {
-    const init = args as ListenerThreadInit;
+  constructor(init: ListenerThreadInit, mainThread: ThreadChannel) {
     const clockState = new SharedState<ClockState>(init.clock);
     const clock = { now: () => worldTimeAt(clockState.read(), Date.now()) };
     const switches = new SharedState<SwitchesState>(init.switches);
-    const tracer = new RelayTracer(channel, clock);
+    const tracer = new RelayTracer(mainThread, clock);
+    this.directory = new DirectoryClient({ ...init.directory, tracer });
+    const context: ListenerContext = {
+      node: init.node,
+      hostname: init.node,
+      settings: init.settings,
+      siteDomains: new SiteDomains(init.siteDomains),
+      tracer,
+      clock,
+      directory: this.directory,
+      resolver: new RelayResolver(mainThread, () => switches.read().dnsGeneration),
+      commit: async (session, prepared) =>
+        commitOutcome(await mainThread.call<CommitAnswer>('commit', { session, prepared })),
+    };
     const faults = new FaultMirror(tracer, () => switches.read().faults);
-    const resolver = new RelayResolver(channel, () => switches.read().dnsGeneration);
-    directory = new DirectoryClient({ ...init.directory, tracer });
-    listeners = createMtaListeners(
-      {
-        node: init.node,
-        hostname: init.node,
-        settings: init.settings,
-        siteDomains: new SiteDomains(init.siteDomains),
-        tracer,
-        clock,
-        directory,
-        resolver,
-        commit: async (session, prepared) =>
-          commitOutcome(await channel.call<CommitAnswer>('commit', { session, prepared })),
-      },
-      faults,
-      init.tls,
-    );
-  },
-  listen(args) {
-    const { listener, port, host } = args as ListenRequest;
-    return started().listeners[listener].listen(port, host);
-  },
-  close(args) {
-    return started().listeners[(args as { listener: MtaListener }).listener].close();
-  },
-  async stop() {
-    if (!listeners) return;
-    await Promise.all(Object.values(listeners).map((server) => server.close()));
-    await directory?.close();
-  },
+    this.listeners = createMtaListeners(context, faults, init.tls);
+  }
+
+  listen({ listener, port, host }: ListenRequest): Promise<number> {
+    return this.listeners[listener].listen(port, host);
+  }
+
+  close(listener: MtaListener): Promise<void> {
+    return this.listeners[listener].close();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(Object.values(this.listeners).map((server) => server.close()));
+    await this.directory.close();
+  }
+}
+
+let host: ListenerHost | undefined;
+const running = () => host ?? fail('the MTA listener thread is not started');
+
+const mainThread: ThreadChannel = serveThread({
+  start: (args) => void (host = new ListenerHost(args as ListenerThreadInit, mainThread)),
+  listen: (args) => running().listen(args as ListenRequest),
+  close: (args) => running().close((args as { listener: MtaListener }).listener),
+  stop: () => host?.stop(),
 });
 
-function started() {
-  if (!listeners) throw new Error('the MTA listener thread is not started');
-  return { listeners };
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 /**
