@@ -40,15 +40,18 @@ function scanUndecodedBody(raw: Buffer): boolean {
 /** Consecutive base64-looking lines, joined: the bodies of encoded parts, wherever they are. */
 function* base64Runs(text: string): Generator<string> {
   let run: string[] = [];
+  let length = 0;
   for (const line of text.split(/\r?\n/)) {
     if (BASE64_LINE.test(line)) {
       run.push(line);
+      length += line.length;
       continue;
     }
-    if (run.join('').length >= EICAR.length) yield run.join('');
+    if (length >= EICAR.length) yield run.join('');
     run = [];
+    length = 0;
   }
-  if (run.join('').length >= EICAR.length) yield run.join('');
+  if (length >= EICAR.length) yield run.join('');
 }
 
 /** RFC 2045 §6.7: "=XX" is a byte, "=" at a line end is a soft break. */
