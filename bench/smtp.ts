@@ -14,19 +14,19 @@ import { loadWorldSpec, withEphemeralPorts } from '../server/world/load-spec.js'
  * sessions. Each run prints how many group commits the queue and the stores needed
  * and the CPU the world's process used per message (all its threads).
  *
- * Where the time goes (2 cores, new connection per message, about 590-630/s with our
- * load generator): the world spends ~2.0 ms of CPU per message (~1.5 user, ~0.5
- * system), most of it on the main thread, the busiest one. Its largest shares (from
- * `node --cpu-prof` at ~450/s, before the stores' batch window): the SMTP/LMTP
- * protocol work with its socket writes (~25%: seven replies per inbound connection,
- * each its own syscall), Node's own connection handling (~10%), the SQLite commits
- * of queue and stores (~20%), the trace (~6%), the verdict step (~5%), the one LDAP
- * search (~5%); switching the trace log or the verdict step off gained under 2% each.
- * Persistent sessions need ~1.1 ms per message. At ~2 ms per message two cores
- * cannot pass ~1,000 messages/s however the work is spread, and the load generator
- * shares them: 1,000/s with new connections needs the per-message CPU cut further as
- * well as the SMTP listeners moved off the main thread (on Node 20 worker threads
- * cannot share one listening socket, so that is one listener thread per MTA host).
+ * Where the time goes (2 cores, new connection per message, ~1,050/s with our load
+ * generator): the world spends ~1.5 ms of CPU per message and the generator ~0.27 ms,
+ * so the two cores are nearly full. By thread (from /proc/<pid>/task/<tid>/stat): the main
+ * thread (queue, deliveries, LMTP both ways, stores, trace) ~0.6 ms, the site MTA's
+ * listener thread (SMTP sessions, RCPT lookups, verdict) ~0.57 ms, the directory
+ * thread ~0.16 ms, V8's helper threads (GC, compiler) ~0.13 ms, fsyncs on libuv's pool
+ * ~0.06 ms, the trace writer ~0.03 ms. What moved the figure from ~600/s to over 1,000/s:
+ * the listeners on their own thread, a 2 ms queue commit window (half the commits and
+ * fsyncs), recent trace events kept as JSON text (fewer objects for the GC), and trace
+ * notices crossing threads as one JSON text per loop turn. The largest costs left: on
+ * the main thread the SQLite work of queue and stores and the trace's JSON (~23 events,
+ * 5.4 KB per message); on the listener thread the socket writes (seven replies per
+ * inbound connection).
  */
 export async function benchSmtp(argv: string[]): Promise<void> {
   const { options } = parseOptions(argv, ['messages', 'sessions', 'size', 'mode', 'generator']);
