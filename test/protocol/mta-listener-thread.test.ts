@@ -23,6 +23,21 @@ function refused(port: number): Promise<boolean> {
   });
 }
 
+/** One message from erin@example.com to alice, on a connection of its own; resolves with the reply to its end. */
+async function sendOne(port: number, message: string): Promise<string> {
+  const talk = await SmtpTalk.open(port);
+  try {
+    await talk.reply();
+    await talk.send('EHLO client.example.com');
+    await talk.send('MAIL FROM:<erin@example.com>');
+    await talk.send('RCPT TO:<alice@siroe.example>');
+    await talk.send('DATA');
+    return await talk.send(`${message}.`);
+  } finally {
+    talk.close();
+  }
+}
+
 describe('MTA listener thread', () => {
   let lab: TestWorld;
   let inboundPort: number;
@@ -67,19 +82,8 @@ describe('MTA listener thread', () => {
   test('world time stepped on the main thread is the time the thread stamps a message with', async () => {
     lab.world.clock.advance(3 * 24 * 3600_000);
     const expected = lab.world.clock.now();
-    const talk = await SmtpTalk.open(inboundPort);
-    let queueId: string;
-    try {
-      await talk.reply();
-      await talk.send('EHLO client.example.com');
-      await talk.send('MAIL FROM:<erin@example.com>');
-      await talk.send('RCPT TO:<alice@siroe.example>');
-      await talk.send('DATA');
-      const reply = await talk.send('Subject: later\r\n\r\nthree days on\r\n.');
-      queueId = /queued as (msg_\w+)/.exec(reply)?.[1] ?? assert.fail(`no queue id in ${reply}`);
-    } finally {
-      talk.close();
-    }
+    const reply = await sendOne(inboundPort, 'Subject: later\r\n\r\nthree days on\r\n');
+    const queueId = /queued as (msg_\w+)/.exec(reply)?.[1] ?? assert.fail(`no queue id in ${reply}`);
     assert.equal(lab.world.queue.get(queueId)?.receivedAt, expected, 'the stepped clock stood still at the new time');
   });
 
@@ -88,17 +92,10 @@ describe('MTA listener thread', () => {
     // so the commit on the main thread fails with 452 (a full disk).
     lab.world.queue.setSizeLimit(1);
     const body = `${'x'.repeat(78)}\r\n`.repeat(6_600);
-    const talk = await SmtpTalk.open(inboundPort);
     try {
-      await talk.reply();
-      await talk.send('EHLO client.example.com');
-      await talk.send('MAIL FROM:<erin@example.com>');
-      await talk.send('RCPT TO:<alice@siroe.example>');
-      await talk.send('DATA');
-      assert.match(await talk.send(`Subject: full\r\n\r\n${body}.`), /^452 4\.3\.1 /);
+      assert.match(await sendOne(inboundPort, `Subject: full\r\n\r\n${body}`), /^452 4\.3\.1 /);
     } finally {
       lab.world.queue.setSizeLimit(undefined);
-      talk.close();
     }
   });
 });
