@@ -157,8 +157,9 @@ export class WorldClock implements Clock {
     if (ms < 0) throw new Error('the clock cannot go backwards');
     this.rebase();
     this.baseWorld += ms;
-    this.fireDue();
+    // Told first: the timers below (a retry, say) may reach a host thread that reads this time.
     this.changed();
+    this.fireDue();
   }
 
   close(): void {

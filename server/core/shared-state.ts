@@ -45,7 +45,7 @@ export class SharedState<T> {
     for (;;) {
       const before = Atomics.load(this.header, 0);
       if (before === this.seenVersion) return this.value as T;
-      if (before % 2 === 1) continue; // the publisher is writing: its write is a few bytes away from done
+      if ((before & 1) !== 0) continue; // the publisher is writing: its write is a few bytes away from done
       const length = Atomics.load(this.header, 1);
       // Copied out first: decoding straight from shared memory could see a later write.
       const text = Buffer.from(this.bytes.subarray(0, length)).toString();

@@ -29,10 +29,18 @@ export class ThreadChannel {
   private readonly onMessage = (message: Envelope) => this.receive(message);
   private outbox: Array<{ method: string; args: unknown }> = [];
   private readonly sendNotices = () => {
-    if (this.outbox.length === 0) return;
+    if (this.outbox.length === 0 || this.closedWith) return;
     const notices = this.outbox;
     this.outbox = [];
-    if (!this.closedWith) this.endpoint.postMessage({ notices: JSON.stringify(notices) } satisfies Envelope);
+    let text: string;
+    try {
+      text = JSON.stringify(notices);
+    } catch (err) {
+      // Not JSON (a BigInt, a cycle): a caller's mistake, which must not take the thread down.
+      console.error(`thread notices dropped: ${String(err)}`);
+      return;
+    }
+    this.endpoint.postMessage({ notices: text } satisfies Envelope);
   };
 
   constructor(
@@ -51,9 +59,10 @@ export class ThreadChannel {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.sendNotices();
+      // Posted before it is awaited: a call whose args cannot be cloned rejects and leaves nothing behind.
       this.endpoint.postMessage({ call: id, method, args } satisfies Envelope, transfer);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
     });
   }
 

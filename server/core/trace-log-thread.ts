@@ -6,20 +6,22 @@ import { parentPort, workerData } from 'node:worker_threads';
  * newline-separated JSON events, seq first..last). One insert per batch instead of
  * one per event keeps the cost of a busy world's trace (tens of thousands of events
  * per second) small. synchronous=NORMAL in WAL mode: a process crash loses nothing
- * committed.
+ * committed. Entry point: runThread, called by thread-boot.mjs.
  */
-const { file } = workerData as { file: string; module: string };
-const port = parentPort!;
-const db = new Database(file);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
-const insert = db.prepare('INSERT OR REPLACE INTO trace_segments (first_seq, last_seq, events) VALUES (?, ?, ?)');
+export function runThread(): void {
+  const { file } = workerData as { file: string; module: string };
+  const port = parentPort!;
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const insert = db.prepare('INSERT OR REPLACE INTO trace_segments (first_seq, last_seq, events) VALUES (?, ?, ?)');
 
-port.on('message', (message: { segment?: { first: number; last: number; events: string }; stop?: true }) => {
-  if (message.segment) insert.run(message.segment.first, message.segment.last, message.segment.events);
-  if (message.stop) {
-    db.close();
-    port.postMessage({ stopped: true });
-  }
-});
-port.postMessage({ ready: true });
+  port.on('message', (message: { segment?: { first: number; last: number; events: string }; stop?: true }) => {
+    if (message.segment) insert.run(message.segment.first, message.segment.last, message.segment.events);
+    if (message.stop) {
+      db.close();
+      port.postMessage({ stopped: true });
+    }
+  });
+  port.postMessage({ ready: true });
+}

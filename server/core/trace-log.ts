@@ -134,7 +134,8 @@ export class TraceLog implements TraceSink {
   private flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.pending.length === 0 || this.workerGone) return;
+    if (this.workerGone) this.pending = []; // nobody to write them; memory still serves the live trace
+    if (this.pending.length === 0) return;
     // One string crosses the thread boundary more cheaply than many (JSON never holds a raw newline).
     const last = this.recentFirstSeq + this.recent.length - 1;
     const segment = { first: last - this.pending.length + 1, last, events: this.pending.join('\n') };

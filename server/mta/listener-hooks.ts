@@ -75,6 +75,7 @@ export function createListenerHooks(
       rcptLookups.delete(session);
       const freshSince = ctx.clock.now() - RCPT_LOOKUP_FRESH_MS;
       const lookups = new Map([...found].filter(([, l]) => l.at >= freshSince).map(([key, l]) => [key, l.entry]));
+      // No `finish` step on these listeners, so there is no `announce` to keep.
       const { prepared } = await prepareMessage(ctx.clock, session, raw, {
         queueId,
         source: listener,

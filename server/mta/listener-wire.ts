@@ -27,10 +27,14 @@ export interface ListenerThreadInit {
   directory: Omit<DirectoryClientOptions, 'tracer'>;
 }
 
-/** The fault switches, and the resolver's generation (it drops its cache when they change). */
+/** The fault switches, and how many times they have changed. */
 export interface SwitchesState {
   faults: Fault[];
-  dnsGeneration?: number;
+  /**
+   * The main thread's resolver drops its cache whenever a switch changes (start-dns.ts),
+   * so this count is the generation the thread's verdict cache keys on.
+   */
+  changes: number;
 }
 
 /** Main thread → listener thread. */
@@ -46,7 +50,7 @@ export interface CommitRequest {
   prepared: PreparedMessage;
 }
 
-/** A refusal travels as its SMTP meaning; the cause stays in the thread that logged it. */
+/** A refusal travels as its SMTP meaning, which is all the client is told; the cause stays behind. */
 export type CommitAnswer = { queueId: string } | { refused: Omit<MailErrorInit, 'cause'> };
 
 export function commitAnswerOf(outcome: { queueId: string } | MailError): CommitAnswer {

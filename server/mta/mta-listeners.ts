@@ -3,7 +3,7 @@ import { isLoopback } from '../core/net-address.js';
 import type { TlsMaterial } from '../core/tls-cert.js';
 import { mayAccessMailbox } from '../directory/mail-user-status.js';
 import type { LabResolver } from '../dns/resolver.js';
-import { withFaultHooks } from '../world/fault-hooks.js';
+import { withFaultHooks } from './fault-hooks.js';
 import { createListenerHooks, type MtaListener } from './listener-hooks.js';
 import type { ListenerContext } from './mta-context.js';
 import { SmtpServer } from './smtp/server.js';

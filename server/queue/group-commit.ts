@@ -7,9 +7,9 @@ import type { WalSync } from '../core/wal-sync.js';
  * Group commit: every write submitted during one event-loop turn (or a short window,
  * when one is given) goes into ONE SQLite transaction, committed (and so fsync'd once)
  * on `setImmediate` — or, while the previous batch's fsync runs, when it ends (see
- * WalSync.scheduleFlush). Each
- * caller's promise settles only after that commit. This is what lets the MTA answer
- * 250 per message while paying one fsync per batch instead of one per message.
+ * WalSync.scheduleFlush). Each caller's promise settles only after that commit. This
+ * is what lets the MTA answer 250 per message while paying one fsync per batch
+ * instead of one per message.
  *
  * Each write runs inside its own SAVEPOINT, so a write that fails (a duplicate
  * queue id, a full disk while inserting a big body) is undone on its own and

@@ -42,13 +42,17 @@ export async function startMtaListeners(opts: StartMtaListenersOptions): Promise
   const { clock, tracer, faults, resolver, accept } = opts;
   // Published in shared memory as they change: a command that reaches the thread
   // after a change here (a test's clock step, an instructor's switch) sees it.
-  const switchesNow = (): SwitchesState => ({ faults: faults.list(), dnsGeneration: resolver.generation });
+  let changes = 0;
+  const switchesNow = (): SwitchesState => ({ faults: faults.list(), changes });
   const sharedClock = SharedState.create(clock.state());
   // Room for thousands of switches; a class uses a handful.
   const sharedSwitches = SharedState.create(switchesNow(), 1024 * 1024);
   const stopPublishing = [
     clock.onChange((state) => sharedClock.publish(state)),
-    faults.onChange(() => sharedSwitches.publish(switchesNow())),
+    faults.onChange(() => {
+      changes++;
+      sharedSwitches.publish(switchesNow());
+    }),
   ];
   const init: ListenerThreadInit = {
     node: opts.host.name,
@@ -66,6 +70,8 @@ export async function startMtaListeners(opts: StartMtaListenersOptions): Promise
       try {
         return commitAnswerOf(await commitMessage(accept, session, prepared));
       } catch (err) {
+        // The queue's own refusals (a full disk) are MailErrors already; anything else is a fault to look into.
+        if (!(err instanceof MailError)) console.error(`queueing ${prepared.queueId} failed:`, err);
         return commitAnswerOf(MailError.from(err, 'queue'));
       }
     },

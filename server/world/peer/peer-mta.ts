@@ -17,7 +17,7 @@ import { receivedHeaderStage } from '../../mta/stages/received-header.js';
 import { QueueStore } from '../../queue/queue-store.js';
 import type { FinalDeliveryContext } from '../final-delivery.js';
 import type { SignFunction } from '../dkim-keys.js';
-import { withFaultHooks } from '../fault-hooks.js';
+import { withFaultHooks } from '../../mta/fault-hooks.js';
 import type { Restartable } from '../switchboard.js';
 import { LocalStoreChannel } from './local-channel.js';
 import { PeerRouter } from './peer-router.js';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault, FaultCommand, FaultView } from '../core/faults.js';
 import { MailError } from '../core/mail-error.js';
-import type { SmtpHooks, SmtpSession } from '../mta/smtp/types.js';
+import type { SmtpHooks, SmtpSession } from './smtp/types.js';
 
 const FAULT_COMMANDS = new Set<string>(['EHLO', 'HELO', 'LHLO', 'MAIL', 'RCPT', 'DATA', 'STARTTLS']);
 
