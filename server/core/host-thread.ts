@@ -9,17 +9,26 @@ import { ThreadChannel, type ThreadHandlers } from './thread-channel.js';
  */
 export class HostThread {
   private exited = false;
+  private closing = false;
+  private unexpectedExit?: (error: Error) => void;
 
   private constructor(
     private readonly worker: Worker,
     readonly channel: ThreadChannel,
   ) {
     const failAll = (error: Error) => {
+      if (this.exited) return; // 'error' comes before its 'exit'
       this.exited = true;
       channel.close(error);
+      if (!this.closing) this.unexpectedExit?.(error);
     };
     worker.on('error', (err) => failAll(err));
     worker.on('exit', (code) => failAll(new Error(`host thread exited with code ${code}`)));
+  }
+
+  /** Called once if the thread ends without being closed (an exception nobody caught there). */
+  onUnexpectedExit(listener: (error: Error) => void): void {
+    this.unexpectedExit = listener;
   }
 
   /**
@@ -49,6 +58,7 @@ export class HostThread {
   /** Ask the thread to stop its servers, then end it. */
   async close(): Promise<void> {
     if (this.exited) return;
+    this.closing = true;
     try {
       await this.call('stop');
     } finally {

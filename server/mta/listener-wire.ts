@@ -1,6 +1,7 @@
 import type { WorldSettings } from '../api/world-spec.js';
 import type { Fault } from '../core/faults.js';
 import { MailError, type MailErrorInit } from '../core/mail-error.js';
+import type { ThreadListenRequest } from '../core/restarting-thread.js';
 import type { TlsMaterial } from '../core/tls-cert.js';
 import type { DirectoryClientOptions } from '../directory/client.js';
 import { DnsLookupError, type DnsErrorCode, type LabResolver } from '../dns/resolver.js';
@@ -38,10 +39,8 @@ export interface SwitchesState {
 }
 
 /** Main thread → listener thread. */
-export interface ListenRequest {
+export interface ListenRequest extends ThreadListenRequest {
   listener: MtaListener;
-  port: number;
-  host: string;
 }
 
 /** Listener thread → main thread: queue this message. */

@@ -1,8 +1,8 @@
 import type { HostSpec, WorldSpec } from '../api/world-spec.js';
 import type { TraceInput, TraceKind } from '../api/trace.js';
-import { HostThread } from '../core/host-thread.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { MailError } from '../core/mail-error.js';
+import { RestartingHostThread } from '../core/restarting-thread.js';
 import { SharedState } from '../core/shared-state.js';
 import type { DirectoryClientOptions } from '../directory/client.js';
 import { commitMessage, type AcceptContext } from '../mta/accept-message.js';
@@ -33,10 +33,10 @@ export interface StartMtaListenersOptions extends SmtpHostBasics {
 
 /**
  * Starts the site MTA's inbound and submission listeners on their own thread
- * (server/mta/listener-thread.ts) and serves what they ask of this one: commit a
- * message to the queue, look a name up in the lab's DNS, and number their trace
- * events. It reads the world clock and the fault switches from shared memory
- * that this side keeps current.
+ * (server/mta/listener-thread.ts; started again if it dies) and serves what they ask
+ * of this one: commit a message to the queue, look a name up in the lab's DNS, and
+ * number their trace events. The thread reads the world clock and the fault switches
+ * from shared memory that this side keeps current.
  */
 export async function startMtaListeners(opts: StartMtaListenersOptions): Promise<void> {
   const { clock, tracer, faults, resolver, accept } = opts;
@@ -63,39 +63,41 @@ export async function startMtaListeners(opts: StartMtaListenersOptions): Promise
     switches: sharedSwitches.buffer,
     directory: opts.directory,
   };
-  const started = HostThread.start(new URL('../mta/listener-thread.ts', import.meta.url), init, {
-    trace: (input) => void tracer.emit(input as TraceInput<TraceKind>),
-    async commit(args): Promise<CommitAnswer> {
-      const { session, prepared } = args as CommitRequest;
-      try {
-        return commitAnswerOf(await commitMessage(accept, session, prepared));
-      } catch (err) {
-        // The queue's own refusals (a full disk) are MailErrors already; anything else is a fault to look into.
-        if (!(err instanceof MailError)) console.error(`queueing ${prepared.queueId} failed:`, err);
-        return commitAnswerOf(MailError.from(err, 'queue'));
-      }
-    },
-    async resolve(args): Promise<ResolveAnswer> {
-      const { method, name, context } = args as ResolveRequest;
-      try {
-        return { records: await resolver[method](name, context) };
-      } catch (err) {
-        return dnsErrorAnswer(err);
-      }
+  const thread = new RestartingHostThread({
+    name: 'MTA listener',
+    module: new URL('../mta/listener-thread.ts', import.meta.url),
+    init,
+    handlers: {
+      trace: (input) => void tracer.emit(input as TraceInput<TraceKind>),
+      async commit(args): Promise<CommitAnswer> {
+        const { session, prepared } = args as CommitRequest;
+        try {
+          return commitAnswerOf(await commitMessage(accept, session, prepared));
+        } catch (err) {
+          // The queue's own refusals (a full disk) are MailErrors already; anything else is a fault to look into.
+          if (!(err instanceof MailError)) console.error(`queueing ${prepared.queueId} failed:`, err);
+          return commitAnswerOf(MailError.from(err, 'queue'));
+        }
+      },
+      async resolve(args): Promise<ResolveAnswer> {
+        const { method, name, context } = args as ResolveRequest;
+        try {
+          return { records: await resolver[method](name, context) };
+        } catch (err) {
+          return dnsErrorAnswer(err);
+        }
+      },
     },
   });
-  const { thread } = await started.catch((err: unknown) => {
+  await thread.start().catch((err: unknown) => {
     for (const stop of stopPublishing) stop();
     throw err;
   });
   opts.lifecycle.add('MTA listener thread', async () => {
+    // The switches were all cleared as the world stops: sessions still draining must see that too.
+    sharedSwitches.publish(switchesNow());
     for (const stop of stopPublishing) stop();
-    await thread.close();
+    await thread.stop();
   });
-  for (const listener of MTA_LISTENERS) {
-    await opts.listen(listener, {
-      listen: (port, host) => thread.call<number>('listen', { listener, port, host }),
-      close: () => thread.call('close', { listener }),
-    });
-  }
+  for (const listener of MTA_LISTENERS) await opts.listen(listener, thread.listener(listener));
 }
