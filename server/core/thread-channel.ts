@@ -1,4 +1,4 @@
-import type { MessagePort, Transferable, Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 
 /**
  * Requests and notices between the main thread and a host thread, both ways: each
@@ -55,13 +55,13 @@ export class ThreadChannel {
     this.handlers = handlers;
   }
 
-  call<T = unknown>(method: string, args?: unknown, transfer?: Transferable[]): Promise<T> {
+  call<T = unknown>(method: string, args?: unknown): Promise<T> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.sendNotices();
       // Posted before it is awaited: a call whose args cannot be cloned rejects and leaves nothing behind.
-      this.endpoint.postMessage({ call: id, method, args } satisfies Envelope, transfer);
+      this.endpoint.postMessage({ call: id, method, args } satisfies Envelope);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
     });
   }
@@ -77,6 +77,7 @@ export class ThreadChannel {
   close(error: Error): void {
     if (this.closedWith) return;
     this.closedWith = error;
+    this.outbox = [];
     this.endpoint.off('message', this.onMessage);
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();

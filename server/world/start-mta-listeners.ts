@@ -1,4 +1,4 @@
-import type { HostSpec, WorldSpec } from '../api/world-spec.js';
+import type { HostSpec, ServiceProtocol, WorldSpec } from '../api/world-spec.js';
 import type { TraceInput, TraceKind } from '../api/trace.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { MailError } from '../core/mail-error.js';
@@ -19,7 +19,6 @@ import {
 import { MTA_LISTENERS } from '../mta/mta-listeners.js';
 import type { SmtpHostBasics } from './host-basics.js';
 import type { Restartable } from './switchboard.js';
-import type { ServiceProtocol } from '../api/world-spec.js';
 
 export interface StartMtaListenersOptions extends SmtpHostBasics {
   spec: WorldSpec;
