@@ -152,12 +152,6 @@ export class QueueStore {
     return this.writes.submit(() => undefined);
   }
 
-  /** Remember the router's decision; written with the next group commit (a lost route is computed again). */
-  setRoute(recipientId: number, routeJson: string): void {
-    const now = this.clock.now();
-    this.writes.submit(() => this.s.setRoute.run({ id: recipientId, route: routeJson, now })).catch(() => undefined);
-  }
-
   /** The parent becomes 'expanded' and its children pending, in one transaction. */
   expand(recipientId: number, into: NewRecipient[], channel: string): QueuedRecipient[] {
     const run = this.db.transaction(() => expandRecipient(this.s, recipientId, into, channel, this.clock.now()));

@@ -79,12 +79,13 @@ export function prepareStatements(db: Database.Database) {
       nextAttemptAt: number | null;
       code: number | null;
       text: string;
+      route: string | null;
       now: number;
     }>(
       `UPDATE recipients
        SET status = @status, attempts = attempts + 1,
            next_attempt_at = COALESCE(@nextAttemptAt, next_attempt_at),
-           last_code = @code, last_text = @text, updated_at = @now
+           last_code = @code, last_text = @text, route = COALESCE(@route, route), updated_at = @now
        WHERE id = @id`,
     ),
     setRecipientStatus: db.prepare<{ id: number; status: RecipientStatus; now: number }>(

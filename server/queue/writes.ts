@@ -21,6 +21,8 @@ export interface DeliveryOutcome {
   host?: string;
   code?: number;
   text: string;
+  /** The route this attempt took, as JSON text: the queue keeps the last one as a record. */
+  route?: string;
 }
 
 export interface DeferredOutcome extends DeliveryOutcome {
@@ -211,6 +213,7 @@ export function finishRecipient(
     nextAttemptAt: kind === 'deferred' ? (outcome.nextAttemptAt ?? now) : null,
     code: outcome.code ?? null,
     text: outcome.text,
+    route: outcome.route ?? null,
     now,
   });
   s.insertHistory.run(historyFor(row, ACTION_OF[kind], outcome.channel, outcomeText(outcome), now));

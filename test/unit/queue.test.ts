@@ -155,10 +155,8 @@ test('due, claim, recover: a crash returns in-flight recipients to pending', asy
     store.dueRecipients(START_AT, 10).map((r) => r.address),
     ['dave@eng.siroe.example'],
   );
-  store.setRoute(due[0]!.recipientId, '{"channel":"lmtp"}');
-  // Claims and routes ride on the next group commit.
+  // Claims ride on the next group commit.
   await store.settled();
-  assert.equal(store.get('q1')?.recipients[0]?.route, '{"channel":"lmtp"}');
   assert.equal(store.get('q1')?.recipients[0]?.status, 'active');
   store.close();
 
@@ -195,6 +193,20 @@ test('a deferred recipient is not due before nextAttemptAt (stepped clock)', asy
   assert.equal(again.lastText, '4.4.2 try later');
   const q = store.history('q1').at(-1)!;
   assert.deepEqual([q.action, q.channel, q.status], ['Q', 'smtp', '421 4.4.2 try later (mx1.example.com)']);
+});
+
+test('an outcome records the route it took; a later outcome that names none keeps it', async (t) => {
+  const { store, clock } = openStore(t);
+  await store.enqueue(message('q1', ['erin@example.com']));
+  const [r] = store.dueRecipients(clock.now(), 10);
+  store.claim([r!.recipientId]);
+  const route = '{"kind":"relay","channel":"tcp_local","host":"smarthost.siroe.example"}';
+  const deferral = { channel: 'tcp_local', code: 421, text: '4.4.2 try later', nextAttemptAt: clock.now() };
+  await store.markDeferred(r!.recipientId, { ...deferral, route });
+  assert.equal(store.get('q1')?.recipients[0]?.route, route);
+  store.claim([r!.recipientId]);
+  await store.markDeferred(r!.recipientId, deferral);
+  assert.equal(store.get('q1')?.recipients[0]?.route, route);
 });
 
 test('expand: children keep the original address, parent is expanded, history X', async (t) => {

@@ -60,6 +60,13 @@ export class MessageDelivery {
   private readonly givenUp: PendingFailure[] = [];
   /** Notices the sender asked for or gets by default (RFC 3461): delays and successes. */
   private readonly notices: { delayed: PendingFailure[]; delivered: PendingFailure[] } = { delayed: [], delivered: [] };
+  /**
+   * This pass's routes by recipient id, as JSON text. The queue records a route with
+   * the recipient's outcome, in the same write, not in one of its own: it is only a
+   * record of the last decision (every pass routes again), and a write less per
+   * recipient is a sixth of the queue's work for a message delivered at once.
+   */
+  private readonly routes = new Map<number, string>();
   /** Set when a queue update reports that no recipient of the message is left waiting. */
   private messageDone = false;
   private expanded = false;
@@ -138,7 +145,7 @@ export class MessageDelivery {
       await this.expand(message, recipient, decision.into, decision.reason);
       return undefined;
     }
-    this.opts.queue.setRoute(recipient.recipientId, JSON.stringify(decision.route));
+    this.routes.set(recipient.recipientId, JSON.stringify(decision.route));
     this.emit(message, queueId, {
       kind: 'route.resolved',
       data: {
@@ -279,7 +286,12 @@ export class MessageDelivery {
     const host = outcome.via?.host ?? route.host;
     if (outcome.status === 'delivered') {
       const details = { channel: route.channel, host, code: outcome.code ?? 250, text: outcome.text };
-      this.noteUpdate(await this.opts.queue.markDelivered(recipient.recipientId, details));
+      this.noteUpdate(
+        await this.opts.queue.markDelivered(recipient.recipientId, {
+          ...details,
+          route: this.routes.get(recipient.recipientId),
+        }),
+      );
       // A success notice comes from the final delivery; a relay passes NOTIFY on instead.
       if (route.kind === 'store' && recipient.notify?.toUpperCase().includes('SUCCESS')) {
         this.notices.delivered.push({
@@ -340,6 +352,7 @@ export class MessageDelivery {
         code: error.code,
         text,
         nextAttemptAt: next,
+        route: this.routes.get(recipient.recipientId),
       }),
     );
     const failure = { recipient, code: error.code, text, channel, host, spanId };
@@ -384,7 +397,8 @@ export class MessageDelivery {
     if (this.failures.length === 0) return;
     const bounce = await this.opts.bouncer.enqueue(message, raw, this.failures.map(reportedRecipient));
     for (const { recipient, code, text, channel, host, spanId } of this.failures) {
-      this.noteUpdate(await this.opts.queue.markFailed(recipient.recipientId, { channel, host, code, text }));
+      const route = this.routes.get(recipient.recipientId);
+      this.noteUpdate(await this.opts.queue.markFailed(recipient.recipientId, { channel, host, code, text, route }));
       this.emit(message, spanId, {
         kind: 'delivery.failed',
         data: { queueId: message.queueId, recipient: recipient.address, channel, host, code, text },
