@@ -293,6 +293,25 @@ test('a DSN is logged as B lines on the original, in the same commit as the DSN 
   await assert.rejects(store.recordBounce('nope', { recipients: ['x'], dsnQueueId: 'd', action: 'failed' }), MailError);
 });
 
+test('a write that fails rejects alone: the rest of its batch commits, and it leaves nothing behind', async (t) => {
+  const { store } = openStore(t);
+  await store.enqueue(message('q1', ['bob@siroe.example']));
+  const before = store.commitCount;
+  const [duplicate, fresh] = await Promise.allSettled([
+    store.enqueue(message('q1', ['carol@siroe.example'])),
+    store.enqueue(message('q2', ['dave@eng.siroe.example'])),
+  ]);
+  assert.equal(duplicate.status, 'rejected', 'a queue id is unique');
+  assert.equal(fresh.status, 'fulfilled');
+  assert.equal(store.commitCount, before + 1, 'both were in one batch');
+  assert.deepEqual(
+    store.get('q1')?.recipients.map((r) => r.address),
+    ['bob@siroe.example'],
+  );
+  assert.equal(store.history('q1').length, 1, 'no history line from the failed write');
+  assert.equal(store.get('q2')?.recipients[0]?.address, 'dave@eng.siroe.example');
+});
+
 test('an update for an unknown recipient rejects with a MailError', async (t) => {
   const { store } = openStore(t);
   await assert.rejects(store.markDelivered(999, ok), (err) => err instanceof MailError && err.code === 451);
