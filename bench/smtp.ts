@@ -22,8 +22,10 @@ import { loadWorldSpec, withEphemeralPorts } from '../server/world/load-spec.js'
  * thread ~0.16 ms, V8's helper threads (GC, compiler) ~0.13 ms, fsyncs on libuv's pool
  * ~0.06 ms, the trace writer ~0.03 ms. What moved the figure from ~600/s to over 1,000/s:
  * the listeners on their own thread, a 2 ms queue commit window (half the commits and
- * fsyncs), recent trace events kept as JSON text (fewer objects for the GC), and trace
- * notices crossing threads as one JSON text per loop turn. The largest costs left: on
+ * fsyncs), recent trace events kept as JSON text (fewer objects for the GC), trace
+ * notices crossing threads as one JSON text per loop turn, and two queue writes per
+ * message instead of three (the route is recorded with the outcome). The machine's
+ * own speed drifts by a quarter over an hour: compare runs made side by side. The largest costs left: on
  * the main thread the SQLite work of queue and stores and the trace's JSON (~23 events,
  * 5.4 KB per message); on the listener thread the socket writes (seven replies per
  * inbound connection).
