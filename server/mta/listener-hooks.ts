@@ -1,7 +1,7 @@
 import { MailError } from '../core/mail-error.js';
 import { randomId } from '../core/ids.js';
 import { prepareMessage, type SessionFacts } from './accept-message.js';
-import type { ListenerContext } from './mta-context.js';
+import type { ListenerContext } from './listener-context.js';
 import { checkRecipient } from './recipient-check.js';
 import { receivedHeaderStage } from './stages/received-header.js';
 import { submissionHeadersStage } from './stages/submission-headers.js';

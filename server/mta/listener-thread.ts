@@ -14,7 +14,7 @@ import {
   type ListenRequest,
   type SwitchesState,
 } from './listener-wire.js';
-import type { ListenerContext } from './mta-context.js';
+import type { ListenerContext } from './listener-context.js';
 import { createMtaListeners } from './mta-listeners.js';
 import type { SmtpServer } from './smtp/server.js';
 

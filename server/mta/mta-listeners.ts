@@ -5,7 +5,7 @@ import { mayAccessMailbox } from '../directory/mail-user-status.js';
 import type { LabResolver } from '../dns/resolver.js';
 import { withFaultHooks } from './fault-hooks.js';
 import { createListenerHooks, type MtaListener } from './listener-hooks.js';
-import type { ListenerContext } from './mta-context.js';
+import type { ListenerContext } from './listener-context.js';
 import { SmtpServer } from './smtp/server.js';
 
 export const MTA_LISTENERS: readonly MtaListener[] = ['smtp', 'submission'];

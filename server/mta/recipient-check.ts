@@ -2,7 +2,7 @@ import { MailError } from '../core/mail-error.js';
 import type { DirectoryRecipient } from '../directory/client.js';
 import { rcptVerdict } from '../directory/mail-user-status.js';
 import type { SmtpSession } from './smtp/types.js';
-import type { ListenerContext } from './mta-context.js';
+import type { ListenerContext } from './listener-context.js';
 
 /**
  * RCPT-time policy, the MTA's first line of defence:
