@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MESSAGE_COLUMNS, RECIPIENT_COLUMNS, type HistoryRow, type MessageRow, type RecipientRow } from './rows.js';
-import type { HistoryRecord, MessageStatus, RecipientStatus } from './types.js';
+import type { HistoryRecord, MessageStatus, QueuedMessage, RecipientStatus } from './types.js';
 
 /** A recipient with what a history record needs from its message. */
 export interface RecipientContextRow extends RecipientRow {
@@ -12,6 +12,12 @@ export interface RecipientContextRow extends RecipientRow {
 /** A history row as written is exactly the record callers read back. */
 export type HistoryInsert = HistoryRecord;
 
+/** A message row as written: the envelope fields a QueuedMessage reads back, and the body. */
+export type MessageInsert = Pick<
+  QueuedMessage,
+  'queueId' | 'traceId' | 'sender' | 'sizeBytes' | 'source' | 'origin' | 'receivedAt'
+> & { envId: string | null; raw: Buffer };
+
 const FROM_RECIPIENTS = 'FROM recipients r JOIN messages m ON m.id = r.message_id';
 
 /**
@@ -20,17 +26,7 @@ const FROM_RECIPIENTS = 'FROM recipients r JOIN messages m ON m.id = r.message_i
  */
 export function prepareStatements(db: Database.Database) {
   return {
-    insertMessage: db.prepare<{
-      queueId: string;
-      traceId: string;
-      sender: string;
-      sizeBytes: number;
-      source: string;
-      origin: string;
-      receivedAt: number;
-      envId: string | null;
-      raw: Buffer;
-    }>(
+    insertMessage: db.prepare<MessageInsert>(
       `INSERT INTO messages
          (queue_id, trace_id, sender, size_bytes, source, origin, received_at, status, env_id, raw)
        VALUES (@queueId, @traceId, @sender, @sizeBytes, @source, @origin, @receivedAt, 'queued', @envId, @raw)`,
