@@ -14,21 +14,22 @@ import { loadWorldSpec, withEphemeralPorts } from '../server/world/load-spec.js'
  * sessions. Each run prints how many group commits the queue and the stores needed
  * and the CPU the world's process used per message (all its threads).
  *
- * Where the time goes (2 cores, new connection per message, ~1,050/s with our load
- * generator): the world spends ~1.5 ms of CPU per message and the generator ~0.27 ms,
- * so the two cores are nearly full. By thread (from /proc/<pid>/task/<tid>/stat): the main
- * thread (queue, deliveries, LMTP both ways, stores, trace) ~0.6 ms, the site MTA's
- * listener thread (SMTP sessions, RCPT lookups, verdict) ~0.57 ms, the directory
- * thread ~0.16 ms, V8's helper threads (GC, compiler) ~0.13 ms, fsyncs on libuv's pool
- * ~0.06 ms, the trace writer ~0.03 ms. What moved the figure from ~600/s to over 1,000/s:
- * the listeners on their own thread, a 2 ms queue commit window (half the commits and
+ * Where the time goes (2 cores, new connection per message): the world spends 1.3–1.8
+ * ms of CPU per message and our load generator 0.2–0.27 ms, so the two cores are
+ * nearly full. The machine's own speed drifts by a quarter within an hour (842–1,120/s
+ * for the same code, median ~950/s): compare runs made side by side. By thread, at
+ * ~1,050/s (from /proc/<pid>/task/<tid>/stat): the main thread (queue, deliveries,
+ * LMTP both ways, stores, trace) ~0.6 ms, the site MTA's listener thread (SMTP
+ * sessions, RCPT lookups, verdict) ~0.57 ms, the directory thread ~0.16 ms, V8's
+ * helper threads (GC, compiler) ~0.13 ms, fsyncs on libuv's pool ~0.06 ms, the trace
+ * writer ~0.03 ms. What moved the figure from 540/s to a median of ~950/s: the
+ * listeners on their own thread, a 2 ms queue commit window (half the commits and
  * fsyncs), recent trace events kept as JSON text (fewer objects for the GC), trace
  * notices crossing threads as one JSON text per loop turn, and two queue writes per
- * message instead of three (the route is recorded with the outcome). The machine's
- * own speed drifts by a quarter over an hour: compare runs made side by side. The largest costs left: on
- * the main thread the SQLite work of queue and stores and the trace's JSON (~23 events,
- * 5.4 KB per message); on the listener thread the socket writes (seven replies per
- * inbound connection).
+ * message instead of three (the route is recorded with the outcome). The largest costs left: on the main thread
+ * the SQLite work of queue and stores and the trace's JSON (~23 events, 5.4 KB per
+ * message); on the listener thread the socket writes (seven replies per inbound
+ * connection).
  */
 export async function benchSmtp(argv: string[]): Promise<void> {
   const { options } = parseOptions(argv, ['messages', 'sessions', 'size', 'mode', 'generator']);
@@ -66,7 +67,7 @@ interface LoadGenerator {
 /**
  * The load comes from our own smtp-source.ts by default. `--generator smtp-source`
  * uses Postfix's own smtp-source (the tool the issue's Postfix figure was measured
- * with, and much cheaper on the shared two cores); `--generator /path/to/smtp-source`
+ * with); `--generator /path/to/smtp-source`
  * names the binary. Debian has it in the `postfix` package.
  */
 function loadGenerator(choice: string | undefined): LoadGenerator {

@@ -5,7 +5,7 @@ import { ThreadChannel, type ThreadHandlers } from './thread-channel.js';
  * A host of the world running on its own thread (a directory server is its own
  * machine in the architecture being taught; here it is at least its own core).
  * The main thread calls the thread's handlers (`serveThread`, host-thread-worker.ts)
- * through `call`, and may answer the thread's own calls with `handle`.
+ * through `call`, and answers the thread's own calls with the handlers given to `start`.
  */
 export class HostThread {
   private exited = false;
@@ -14,7 +14,7 @@ export class HostThread {
 
   private constructor(
     private readonly worker: Worker,
-    readonly channel: ThreadChannel,
+    private readonly channel: ThreadChannel,
   ) {
     const failAll = (error: Error) => {
       if (this.exited) return; // 'error' comes before its 'exit'

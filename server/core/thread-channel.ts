@@ -45,14 +45,9 @@ export class ThreadChannel {
 
   constructor(
     private readonly endpoint: Endpoint,
-    private handlers: ThreadHandlers = {},
+    private readonly handlers: ThreadHandlers = {},
   ) {
     endpoint.on('message', this.onMessage);
-  }
-
-  /** What this side answers; replaces any earlier set. */
-  handle(handlers: ThreadHandlers): void {
-    this.handlers = handlers;
   }
 
   call<T = unknown>(method: string, args?: unknown): Promise<T> {

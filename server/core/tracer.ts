@@ -7,7 +7,7 @@ import type { Clock } from './clock.js';
  * sink (persistence) and then to live subscribers (WebSocket stream, tests).
  */
 export interface Tracer {
-  emit<K extends TraceKind>(input: TraceInput<K>): TraceEvent<K>;
+  emit<K extends TraceKind>(input: TraceInput<K>): void;
   subscribe(listener: (event: TraceEvent) => void): () => void;
   lastSeq(): number;
 }

@@ -116,7 +116,8 @@ export async function commitMessage(
     ? prepared.raw
     : Buffer.from(prepared.raw.buffer, prepared.raw.byteOffset, prepared.raw.byteLength);
   const sender = session.envelope.mailFrom?.address ?? '';
-  const envId = session.envelope.mailFrom?.params.ENVID;
+  const givenEnvId = session.envelope.mailFrom?.params.ENVID;
+  const envId = typeof givenEnvId === 'string' ? givenEnvId : undefined;
   const slot = hold ? undefined : ctx.delivery.reserve();
   let queued: QueuedMessage;
   try {
@@ -132,7 +133,7 @@ export async function commitMessage(
       source: prepared.source,
       origin: `${session.remoteAddress} [${session.clientHostname ?? 'unknown'}]`,
       receivedAt: prepared.receivedAt,
-      envId: typeof envId === 'string' ? envId : undefined,
+      envId,
       hold: hold?.reason,
       deliveringNow: slot !== undefined,
     });
@@ -170,12 +171,12 @@ export async function commitMessage(
 function announceAccepted(
   ctx: AcceptContext,
   session: SessionFacts,
-  m: { queued: QueuedMessage; prepared: PreparedMessage; envId: unknown; announce?: () => void },
+  m: { queued: QueuedMessage; prepared: PreparedMessage; envId: string | undefined; announce?: () => void },
 ): void {
   const { queueId, sender } = m.queued;
   const { subject, source } = m.prepared;
+  const { envId } = m;
   const recipients = session.envelope.rcptTo.map((r) => r.address);
-  const envId = typeof m.envId === 'string' ? m.envId : undefined;
   const common = { node: ctx.node, traceId: queueId, spanId: queueId };
   const sizeBytes = m.prepared.raw.byteLength;
   ctx.tracer.emit({

@@ -12,9 +12,8 @@ import type { SiteDomains } from './address.js';
  * where the queue is (see start-mta-listeners.ts).
  */
 export interface ListenerContext {
-  /** Node id / host name of the MTA, e.g. mta.siroe.example. */
+  /** Node id and host name of the MTA (they are the same), e.g. mta.siroe.example. */
   node: string;
-  hostname: string;
   settings: WorldSettings;
   siteDomains: SiteDomains;
   tracer: Tracer;

@@ -40,8 +40,8 @@ export function createListenerHooks(
       settings: ctx.settings.verdict,
       resolver: ctx.resolver,
     }),
-    submissionHeadersStage(ctx.hostname),
-    receivedHeaderStage(ctx.hostname),
+    submissionHeadersStage(ctx.node),
+    receivedHeaderStage(ctx.node),
   ];
 
   return {

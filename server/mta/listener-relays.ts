@@ -1,4 +1,4 @@
-import type { TraceEvent, TraceInput, TraceKind } from '../api/trace.js';
+import type { TraceInput, TraceKind } from '../api/trace.js';
 import type { ThreadChannel } from '../core/thread-channel.js';
 import type { Tracer } from '../core/tracer.js';
 import type { LabResolver, LookupContext, MxRecord } from '../dns/resolver.js';
@@ -16,16 +16,10 @@ import { resolveOutcome, type ResolveAnswer, type ResolveRequest } from './liste
  * subscribes on this side.
  */
 export class RelayTracer implements Tracer {
-  constructor(
-    private readonly mainThread: ThreadChannel,
-    private readonly clock: { now(): number },
-  ) {}
+  constructor(private readonly mainThread: ThreadChannel) {}
 
-  emit<K extends TraceKind>(input: TraceInput<K>): TraceEvent<K> {
+  emit<K extends TraceKind>(input: TraceInput<K>): void {
     this.mainThread.notify('trace', input);
-    // Tracer's contract returns the event; its real seq and time are given on the
-    // main thread, and nothing on this side reads them.
-    return { seq: 0, at: this.clock.now(), ...input } as TraceEvent<K>;
   }
 
   subscribe(): () => void {

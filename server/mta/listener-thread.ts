@@ -38,11 +38,10 @@ class ListenerHost {
     const clockState = new SharedState<ClockState>(init.clock);
     const clock = { now: () => worldTimeAt(clockState.read(), Date.now()) };
     const switches = new SharedState<SwitchesState>(init.switches);
-    const tracer = new RelayTracer(mainThread, clock);
+    const tracer = new RelayTracer(mainThread);
     this.directory = new DirectoryClient({ ...init.directory, tracer });
     const context: ListenerContext = {
       node: init.node,
-      hostname: init.node,
       settings: init.settings,
       siteDomains: new SiteDomains(init.siteDomains),
       tracer,

@@ -4,7 +4,7 @@ import { MailError, type MailErrorInit } from '../core/mail-error.js';
 import type { ThreadListenRequest } from '../core/restarting-thread.js';
 import type { TlsMaterial } from '../core/tls-cert.js';
 import type { DirectoryClientOptions } from '../directory/client.js';
-import { DnsLookupError, type DnsErrorCode, type LabResolver } from '../dns/resolver.js';
+import { DnsLookupError, type DnsErrorCode, type LabResolver, type LookupContext } from '../dns/resolver.js';
 import type { PreparedMessage, SessionFacts } from './accept-message.js';
 import type { MtaListener } from './listener-hooks.js';
 
@@ -52,9 +52,8 @@ export interface CommitRequest {
 /** A refusal travels as its SMTP meaning, which is all the client is told; the cause stays behind. */
 export type CommitAnswer = { queueId: string } | { refused: Omit<MailErrorInit, 'cause'> };
 
-export function commitAnswerOf(outcome: { queueId: string } | MailError): CommitAnswer {
-  if (!(outcome instanceof MailError)) return { queueId: outcome.queueId };
-  const { code, enhanced, publicText, component } = outcome;
+export function refusalOf(error: MailError): CommitAnswer {
+  const { code, enhanced, publicText, component } = error;
   return { refused: { code, enhanced, publicText, component } };
 }
 
@@ -67,7 +66,7 @@ export function commitOutcome(answer: CommitAnswer): { queueId: string } {
 export interface ResolveRequest {
   method: keyof Omit<LabResolver, 'generation'>;
   name: string;
-  context: Parameters<LabResolver['resolveA']>[1];
+  context: LookupContext;
 }
 
 export type ResolveAnswer =

@@ -30,7 +30,7 @@ export function createMtaListeners(
     new SmtpServer({
       mode: 'smtp',
       protocol: listener,
-      hostname: ctx.hostname,
+      hostname: ctx.node,
       node: ctx.node,
       tracer: ctx.tracer,
       hooks: withFaultHooks(createListenerHooks(ctx, listener, authenticate), ctx.node, faults),

@@ -123,14 +123,10 @@ export class GroupCommit {
   }
 
   private runBatch(batch: PendingWrite[]): WriteResult[] {
-    let results: WriteResult[] | undefined;
+    let results: WriteResult[];
     try {
       this.sql.begin.run();
-      results = this.runPlainly(batch);
-      if (!results) {
-        this.sql.begin.run();
-        results = batch.map((write) => this.runIsolated(write));
-      }
+      results = this.runPlainly(batch) ?? this.runIsolated(batch);
       this.sql.commit.run();
     } catch (err) {
       // The transaction as a whole is gone (COMMIT failed, or SQLite abandoned it
@@ -140,7 +136,6 @@ export class GroupCommit {
       const error = queueWriteError(err);
       return batch.map(() => ({ ok: false, error }));
     }
-    results ??= [];
     const committed = results.filter((r) => r.ok).length;
     this.counters.commits++;
     this.counters.writes += committed;
@@ -158,7 +153,13 @@ export class GroupCommit {
     }
   }
 
-  private runIsolated(write: PendingWrite): WriteResult {
+  /** The batch again, in a new transaction, each write in a savepoint of its own: a failure stays its own. */
+  private runIsolated(batch: PendingWrite[]): WriteResult[] {
+    this.sql.begin.run();
+    return batch.map((write) => this.runInSavepoint(write));
+  }
+
+  private runInSavepoint(write: PendingWrite): WriteResult {
     this.sql.savepoint.run();
     try {
       const value = write.apply();

@@ -7,8 +7,8 @@ import { SharedState } from '../core/shared-state.js';
 import type { DirectoryClientOptions } from '../directory/client.js';
 import { commitMessage, type AcceptContext } from '../mta/accept-message.js';
 import {
-  commitAnswerOf,
   dnsErrorAnswer,
+  refusalOf,
   type CommitAnswer,
   type CommitRequest,
   type ListenerThreadInit,
@@ -71,11 +71,11 @@ export async function startMtaListeners(opts: StartMtaListenersOptions): Promise
       async commit(args): Promise<CommitAnswer> {
         const { session, prepared } = args as CommitRequest;
         try {
-          return commitAnswerOf(await commitMessage(accept, session, prepared));
+          return await commitMessage(accept, session, prepared);
         } catch (err) {
           // The queue's own refusals (a full disk) are MailErrors already; anything else is a fault to look into.
           if (!(err instanceof MailError)) console.error(`queueing ${prepared.queueId} failed:`, err);
-          return commitAnswerOf(MailError.from(err, 'queue'));
+          return refusalOf(MailError.from(err, 'queue'));
         }
       },
       async resolve(args): Promise<ResolveAnswer> {

@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { SharedState } from '../../server/core/shared-state.js';
-import { ThreadChannel } from '../../server/core/thread-channel.js';
+import { ThreadChannel, type ThreadHandlers } from '../../server/core/thread-channel.js';
 
-/** Two channels over a real MessageChannel (same thread, same delivery rules as between threads). */
-function pair(t: TestContext) {
+/**
+ * Two channels over a real MessageChannel (same thread, same delivery rules as between
+ * threads); `b` answers with `handlers`.
+ */
+function pair(t: TestContext, handlers: ThreadHandlers) {
   const { port1, port2 } = new MessageChannel();
   const a = new ThreadChannel(port1);
-  const b = new ThreadChannel(port2);
+  const b = new ThreadChannel(port2, handlers);
   t.after(() => {
     port1.close();
     port2.close();
@@ -17,8 +20,7 @@ function pair(t: TestContext) {
 }
 
 test('calls answer with their handler result, and errors cross with their message and errno code', async (t) => {
-  const { a, b } = pair(t);
-  b.handle({
+  const { a } = pair(t, {
     double: (n) => (n as number) * 2,
     busy: () => {
       throw Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' });
@@ -34,9 +36,8 @@ test('calls answer with their handler result, and errors cross with their messag
 });
 
 test('notices sent before a call are handled before it, in order, and travel as one message per turn', async (t) => {
-  const { a, b, port1 } = pair(t);
   const seen: string[] = [];
-  b.handle({
+  const { a, port1 } = pair(t, {
     note: (text) => void seen.push(text as string),
     commit: (text) => {
       seen.push(`commit ${text as string}`);
@@ -63,8 +64,7 @@ test('notices sent before a call are handled before it, in order, and travel as 
 });
 
 test('closing a channel fails the calls still waiting and every later one', async (t) => {
-  const { a, b } = pair(t);
-  b.handle({ never: () => new Promise(() => undefined) });
+  const { a } = pair(t, { never: () => new Promise(() => undefined) });
   const waiting = a.call('never');
   a.close(new Error('host thread exited with code 1'));
   await assert.rejects(waiting, /exited with code 1/);

@@ -63,8 +63,8 @@ export class MessageDelivery {
   /**
    * This pass's routes by recipient id, as JSON text. The queue records a route with
    * the recipient's outcome, in the same write, not in one of its own: it is only a
-   * record of the last decision (every pass routes again), and a write less per
-   * recipient is a sixth of the queue's work for a message delivered at once.
+   * record of the last decision (every pass routes again), and a message delivered at
+   * once then costs the queue two writes instead of three.
    */
   private readonly routes = new Map<number, string>();
   /** Set when a queue update reports that no recipient of the message is left waiting. */
