@@ -54,26 +54,99 @@ export function decodeInteger(content: Buffer): number {
   return value;
 }
 
-function encodeLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
+/**
+ * An element to encode. Requests and replies are built as a small tree of these and
+ * written in one pass into one buffer: the lengths are known before any byte is
+ * written, so nothing is copied or concatenated on the way (a search reply used to
+ * allocate a Buffer per field, and that was most of the directory's own CPU).
+ */
+export type BerElement =
+  | { tag: number; text: string }
+  | { tag: number; int: number }
+  | { tag: number; bytes: Uint8Array }
+  | { tag: number; children: BerElement[] };
+
+/** Encodes one element (and everything inside it) into a new Buffer. */
+export function encodeBer(element: BerElement): Buffer {
+  return encodeBerAll([element]);
 }
 
+/** Encodes elements one after the other into one Buffer (several LDAP messages for one write). */
+export function encodeBerAll(elements: BerElement[]): Buffer {
+  const sizes: number[] = [];
+  let total = 0;
+  for (const element of elements) total += measure(element, sizes);
+  const out = Buffer.allocUnsafe(total);
+  const order = { next: 0 };
+  let at = 0;
+  for (const element of elements) at = write(element, out, at, sizes, order);
+  return out;
+}
+
+/** Content lengths in pre-order (sizes[i] for the i-th element visited); returns the element's full length. */
+function measure(element: BerElement, sizes: number[]): number {
+  const index = sizes.push(0) - 1;
+  let content: number;
+  if ('text' in element) content = Buffer.byteLength(element.text, 'utf8');
+  else if ('int' in element) content = integerBytes(element.int);
+  else if ('bytes' in element) content = element.bytes.length;
+  else {
+    content = 0;
+    for (const child of element.children) content += measure(child, sizes);
+  }
+  sizes[index] = content;
+  return 1 + lengthBytes(content) + content;
+}
+
+function write(element: BerElement, out: Buffer, at: number, sizes: number[], order: { next: number }): number {
+  const content = sizes[order.next++]!;
+  out[at++] = element.tag;
+  at = writeLength(out, at, content);
+  if ('text' in element) return at + out.write(element.text, at, 'utf8');
+  if ('int' in element) return writeInteger(out, at, element.int, content);
+  if ('bytes' in element) {
+    out.set(element.bytes, at);
+    return at + element.bytes.length;
+  }
+  for (const child of element.children) at = write(child, out, at, sizes, order);
+  return at;
+}
+
+function lengthBytes(n: number): number {
+  if (n < 0x80) return 1;
+  let bytes = 1;
+  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) bytes++;
+  return bytes;
+}
+
+function writeLength(out: Buffer, at: number, n: number): number {
+  if (n < 0x80) {
+    out[at] = n;
+    return at + 1;
+  }
+  const count = lengthBytes(n) - 1;
+  out[at] = 0x80 | count;
+  for (let k = count; k >= 1; k--, n = Math.floor(n / 256)) out[at + k] = n & 0xff;
+  return at + 1 + count;
+}
+
+/** Minimal two's complement length of a non-negative integer (message ids, codes, limits). */
+function integerBytes(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 0x7fffffff) throw new Error(`BER integer out of range: ${n}`);
+  let bytes = 1;
+  // One more byte while the value does not fit with its top bit clear (it would read as negative).
+  while (n >= 2 ** (8 * bytes - 1)) bytes++;
+  return bytes;
+}
+
+function writeInteger(out: Buffer, at: number, n: number, bytes: number): number {
+  for (let k = bytes - 1; k >= 0; k--, n = Math.floor(n / 256)) out[at + k] = n & 0xff;
+  return at + bytes;
+}
+
+/** One element with `content` as it is (tests build raw requests with it). */
 export function tlv(tag: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
-}
-
-function encodeInteger(n: number): Buffer {
-  const bytes: number[] = [];
-  let rest = n;
-  do {
-    bytes.unshift(rest & 0xff);
-    rest = Math.floor(rest / 256);
-  } while (rest > 0);
-  if (bytes[0]! & 0x80) bytes.unshift(0);
-  return tlv(0x02, Buffer.from(bytes));
+  return encodeBer({ tag, bytes: content });
 }
 
 export interface ResultMessage {
@@ -89,13 +162,23 @@ export interface ResultMessage {
 
 /** An LDAPMessage carrying an LDAPResult. */
 export function encodeResult(message: ResultMessage): Buffer {
-  const parts = [
-    tlv(0x0a, Buffer.from([message.resultCode])),
-    tlv(0x04, Buffer.from(message.matchedDn ?? '', 'utf8')),
-    tlv(0x04, Buffer.from(message.diagnosticMessage ?? '', 'utf8')),
+  return encodeBer(ldapMessage(message.messageId, resultElement(message)));
+}
+
+/** The LDAPResult fields under a response's application tag. */
+export function resultElement(message: Omit<ResultMessage, 'messageId'>): BerElement {
+  const fields: BerElement[] = [
+    { tag: 0x0a, int: message.resultCode },
+    { tag: 0x04, text: message.matchedDn ?? '' },
+    { tag: 0x04, text: message.diagnosticMessage ?? '' },
   ];
-  if (message.responseName) parts.push(tlv(0x8a, Buffer.from(message.responseName, 'latin1')));
-  return tlv(0x30, Buffer.concat([encodeInteger(message.messageId), tlv(message.responseTag, Buffer.concat(parts))]));
+  if (message.responseName) fields.push({ tag: 0x8a, text: message.responseName });
+  return { tag: message.responseTag, children: fields };
+}
+
+/** LDAPMessage ::= SEQUENCE { messageID, protocolOp } (RFC 4511 §4.2). */
+export function ldapMessage(messageId: number, protocolOp: BerElement): BerElement {
+  return { tag: 0x30, children: [{ tag: 0x02, int: messageId }, protocolOp] };
 }
 
 export interface EntryAttributes {
@@ -104,17 +187,23 @@ export interface EntryAttributes {
 }
 
 /** A SearchResultEntry (RFC 4511 §4.5.2): [APPLICATION 4] { objectName, attributes }. */
-export function encodeSearchEntry(messageId: number, dn: string, attributes: EntryAttributes[]): Buffer {
-  const encoded = attributes.map((a) =>
-    tlv(
-      0x30,
-      Buffer.concat([tlv(0x04, Buffer.from(a.type, 'utf8')), tlv(0x31, Buffer.concat(a.values.map(octetString)))]),
-    ),
-  );
-  const entry = tlv(0x64, Buffer.concat([octetString(dn), tlv(0x30, Buffer.concat(encoded))]));
-  return tlv(0x30, Buffer.concat([encodeInteger(messageId), entry]));
+export function searchEntryElement(messageId: number, dn: string, attributes: EntryAttributes[]): BerElement {
+  const partial = attributes.map((a): BerElement => ({
+    tag: 0x30,
+    children: [
+      { tag: 0x04, text: a.type },
+      { tag: 0x31, children: a.values.map((text) => ({ tag: 0x04, text })) },
+    ],
+  }));
+  return ldapMessage(messageId, {
+    tag: 0x64,
+    children: [
+      { tag: 0x04, text: dn },
+      { tag: 0x30, children: partial },
+    ],
+  });
 }
 
-function octetString(text: string): Buffer {
-  return tlv(0x04, Buffer.from(text, 'utf8'));
+export function encodeSearchEntry(messageId: number, dn: string, attributes: EntryAttributes[]): Buffer {
+  return encodeBer(searchEntryElement(messageId, dn, attributes));
 }

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { WorldSpec } from '../api/world-spec.js';
-import { encodeSearchEntry } from './ber.js';
+import { encodeBerAll, ldapMessage, resultElement, searchEntryElement, type BerElement } from './ber.js';
 import { checkSimpleBind } from './bind-operation.js';
 import { DEFAULT_LIMITS, guardConnection, type ConnectionLimits } from './connection-guard.js';
 import { buildDirectoryEntries } from './entries.js';
@@ -21,6 +21,9 @@ import { buildRootDse, runSearch } from './search-operation.js';
 import { DirectoryTree, type IndexedEntry } from './tree.js';
 import type { ServiceCredentials } from './types.js';
 import { UserStatusEditor, type UserStatusChange } from './user-status-editor.js';
+
+/** [APPLICATION 5] SearchResultDone (RFC 4511 §4.5.2). */
+const SEARCH_RESULT_DONE = 0x65;
 
 export interface DirectoryServerOptions {
   spec: WorldSpec;
@@ -101,8 +104,8 @@ export class DirectoryServer {
   private mountHandlers(): void {
     // Mounted at the root DN ('') so every base, the root DSE and unknown suffixes
     // come to us; routing by DN happens in DirectoryTree.
-    this.ldap.search('', (req, res, next) => {
-      this.onSearch(req, res);
+    this.ldap.search('', (req, _res, next) => {
+      this.onSearch(req);
       next();
     });
     this.ldap.bind('', (req, res, next) => {
@@ -128,7 +131,7 @@ export class DirectoryServer {
     });
   }
 
-  private onSearch(req: LdapjsSearchRequest, res: LdapjsResponse): void {
+  private onSearch(req: LdapjsSearchRequest): void {
     const outcome = runSearch(this.tree, this.rootDse, {
       base: req.baseObject.toString(),
       scope: scopeName(req.scope),
@@ -138,14 +141,21 @@ export class DirectoryServer {
       typesOnly: req.typesOnly,
       boundNormDn: this.identities.get(req.connection),
     });
-    // Entries are encoded here rather than through ldapjs's SearchEntry objects,
-    // which parse the DN again and build a log record (unused) for every entry.
-    for (const entry of outcome.entries) {
-      req.connection.write(encodeSearchEntry(req.messageId, entry.dn, entry.attributes));
-    }
-    if (outcome.matchedDn) res.matchedDN = outcome.matchedDn;
-    if (outcome.message) res.diagnosticMessage = outcome.message;
-    res.end(outcome.status);
+    // The entries and the SearchResultDone are encoded here, into one buffer and one
+    // write, rather than through ldapjs's SearchEntry and response objects (which parse
+    // the DN again and build a log record, unused, for every message): the client gets
+    // the whole answer in one segment and wakes up once.
+    const messages: BerElement[] = outcome.entries.map((entry) =>
+      searchEntryElement(req.messageId, entry.dn, entry.attributes),
+    );
+    const done = resultElement({
+      responseTag: SEARCH_RESULT_DONE,
+      resultCode: outcome.status,
+      matchedDn: outcome.matchedDn,
+      diagnosticMessage: outcome.message,
+    });
+    messages.push(ldapMessage(req.messageId, done));
+    req.connection.write(encodeBerAll(messages));
   }
 
   private onModify(req: LdapjsModifyRequest, res: LdapjsResponse): void {
