@@ -9,8 +9,23 @@ import type { MessageView } from './types.js';
 const EICAR = Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*', 'latin1');
 const EICAR_NAME = 'EICAR-Test-File';
 
-/** One line of a base64 body: only the alphabet, maybe padding at the end. */
-const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
+/** The base64 alphabet (RFC 4648 §4), by byte value. */
+const BASE64_ALPHABET = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
+  BASE64_ALPHABET[c.charCodeAt(0)] = 1;
+const EQUALS = 0x3d;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * What EICAR looks like in base64, for each of the three ways it can fall on the
+ * 3-byte groups: the whole groups it fills, encoded. Decoded base64 contains EICAR
+ * only if its text contains one of these, so a run without any is not decoded.
+ */
+const EICAR_IN_BASE64 = [0, 1, 2].map((skip) => {
+  const whole = Math.floor((EICAR.length - skip) / 3) * 3;
+  return EICAR.subarray(skip, skip + whole).toString('base64');
+});
 
 export interface VirusScan {
   infected: boolean;
@@ -28,30 +43,60 @@ export function scanForViruses(raw: Buffer, view: MessageView): VirusScan {
 }
 
 function scanUndecodedBody(raw: Buffer): boolean {
-  const text = raw.toString('latin1');
-  for (const run of base64Runs(text)) {
-    if (Buffer.from(run, 'base64').includes(EICAR)) return true;
-  }
-  // Quoted-printable keeps letters as they are: decode only when the name shows through.
-  const unfolded = text.replace(/=\r?\n/g, '');
+  if (base64RunHidesEicar(raw)) return true;
+  // Quoted-printable keeps letters as they are: decode only when the name shows through
+  // (once soft line breaks, which may split it, are taken out).
+  const softBreaks = raw.includes('=\n') || raw.includes('=\r\n');
+  if (!softBreaks && !raw.includes('EICAR-STANDARD')) return false;
+  const unfolded = raw.toString('latin1').replace(/=\r?\n/g, '');
   return unfolded.includes('EICAR-STANDARD') && decodeQuotedPrintable(unfolded).includes(EICAR);
 }
 
-/** Consecutive base64-looking lines, joined: the bodies of encoded parts, wherever they are. */
-function* base64Runs(text: string): Generator<string> {
-  let run: string[] = [];
-  let length = 0;
-  for (const line of text.split(/\r?\n/)) {
-    if (BASE64_LINE.test(line)) {
-      run.push(line);
-      length += line.length;
-      continue;
+/**
+ * Decodes each run of consecutive base64-looking lines (only the alphabet, maybe "="
+ * padding at the end) — the body of an encoded part, wherever it is — and looks for
+ * EICAR in it. Lines end at LF, with an optional CR before it. Read byte by byte and
+ * decoded only when it may hide EICAR: every line of ordinary text would otherwise be
+ * split out and tested with a regex, which was the scanner's largest cost.
+ */
+function base64RunHidesEicar(raw: Buffer): boolean {
+  let runStart = -1;
+  let runEnd = -1;
+  for (let start = 0; start <= raw.length;) {
+    let end = raw.indexOf(LF, start);
+    if (end < 0) end = raw.length;
+    const next = end + 1;
+    if (end > start && raw[end - 1] === CR && end < raw.length) end--;
+    const base64 = isBase64Line(raw, start, end);
+    if (base64) {
+      if (runStart < 0) runStart = start;
+      runEnd = end;
     }
-    if (length >= EICAR.length) yield run.join('');
-    run = [];
-    length = 0;
+    // Padding ends an encoded part: the next line, if any, starts another one.
+    const runOver = !base64 || raw[end - 1] === EQUALS || next > raw.length;
+    if (runOver && runStart >= 0) {
+      if (runEnd - runStart >= EICAR.length && runHidesEicar(raw, runStart, runEnd)) return true;
+      runStart = -1;
+    }
+    start = next;
   }
-  if (length >= EICAR.length) yield run.join('');
+  return false;
+}
+
+/** Only when the text has EICAR's encoded form in it is the run decoded to make sure. */
+function runHidesEicar(raw: Buffer, start: number, end: number): boolean {
+  const run = raw.toString('latin1', start, end).replace(/\r?\n/g, '');
+  return EICAR_IN_BASE64.some((encoded) => run.includes(encoded)) && Buffer.from(run, 'base64').includes(EICAR);
+}
+
+function isBase64Line(raw: Buffer, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && BASE64_ALPHABET[raw[i]!] === 1) i++;
+  if (i === start) return false;
+  const padding = end - i;
+  if (padding > 2) return false;
+  for (; i < end; i++) if (raw[i] !== EQUALS) return false;
+  return true;
 }
 
 /** RFC 2045 §6.7: "=XX" is a byte, "=" at a line end is a soft break. */

@@ -79,6 +79,24 @@ describe('virus check (EICAR)', () => {
     assert.equal(v.virus, 'infected');
   });
 
+  test('base64 in unreadable MIME: EICAR at each alignment, with LF or CRLF line ends, is found', async () => {
+    for (const shift of [0, 1, 2, 3]) {
+      for (const eol of ['\r\n', '\n']) {
+        const b64 = Buffer.concat([Buffer.alloc(shift, 0x41), Buffer.from(EICAR)])
+          .toString('base64')
+          .replace(/(.{76})/g, `$1${eol}`);
+        const raw = Buffer.from(`Content-Type: multipart/mixed; boundary="${eol}${eol}--${eol}${eol}${b64}${eol}`);
+        assert.equal((await judgeWith(raw)).virus, 'infected', `shift ${shift}, ${JSON.stringify(eol)}`);
+      }
+    }
+    // Two encoded parts back to back, the first ending in padding: each is decoded on its own.
+    const padded = Buffer.from('ab').toString('base64');
+    const raw = Buffer.from(
+      `Content-Type: multipart/mixed; boundary="\r\n\r\n--\r\n\r\n${padded}\r\n${Buffer.from(EICAR).toString('base64')}\r\n`,
+    );
+    assert.equal((await judgeWith(raw)).virus, 'infected');
+  });
+
   test('clean attachments are clean; an almost-EICAR is not EICAR', async () => {
     const v = await judgeWith(attachmentMessage(Buffer.from('%PDF-1.4 nothing to see').toString('base64'), 'base64'));
     assert.equal(v.virus, 'clean');
