@@ -1,4 +1,4 @@
-import type { RuleContext, SpamRule } from './types.js';
+import type { MessageView, RuleContext, SpamRule } from './types.js';
 
 /**
  * The built-in content rules: each one a fact a class can check by looking at the
@@ -20,7 +20,16 @@ const ADDRESS_IN_NAME = /[^\s<>"'@]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/i;
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 const has = (ctx: RuleContext, name: string) => ctx.view.headerNames.has(name);
-const subjectAndText = (ctx: RuleContext) => `${ctx.view.subject ?? ''}\n${ctx.view.text}`;
+/** Built once per message: four rules read it, and each new copy would be flattened again for its regex. */
+const subjectsAndTexts = new WeakMap<MessageView, string>();
+const subjectAndText = (ctx: RuleContext): string => {
+  let combined = subjectsAndTexts.get(ctx.view);
+  if (combined === undefined) {
+    combined = `${ctx.view.subject ?? ''}\n${ctx.view.text}`;
+    subjectsAndTexts.set(ctx.view, combined);
+  }
+  return combined;
+};
 
 export const CONTENT_RULES: readonly SpamRule[] = Object.freeze([
   {
