@@ -35,6 +35,10 @@ export class BerCursor {
     private readonly end = buf.length,
   ) {}
 
+  hasMore(): boolean {
+    return this.offset < this.end;
+  }
+
   /** Next element: its tag and a cursor over its contents (for constructed types). */
   next(): { tag: number; content: Buffer; cursor: BerCursor } {
     const header = readHeader(this.buf, this.offset);

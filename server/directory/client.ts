@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { Client, FilterParser, ResultCodeError, type Entry, type Filter } from 'ldapts';
 import type { TraceInput } from '../api/trace.js';
 import { MailError } from '../core/mail-error.js';
 import type { Tracer } from '../core/tracer.js';
+import { ResultCode } from './result-codes.js';
 import { DOMAIN_ATTRIBUTES, RECIPIENT_ATTRIBUTES, toDomain, toRecipient, toUser } from './entry-mapping.js';
-import { escapeFilterValue } from './filter-escape.js';
+import type { FilterNode } from './filter.js';
+import { equals, filterText } from './filter-wire.js';
+import { LdapConnection, LdapResultError, type SearchEntry } from './ldap-connection.js';
 import type { SearchScope } from './tree.js';
 import type { DirectoryDomain, DirectoryRecipient, DirectoryUser, ServiceCredentials, TraceContext } from './types.js';
 
@@ -26,7 +28,7 @@ export interface DirectoryClientOptions {
 interface Query {
   base: string;
   scope: SearchScope;
-  filter: string;
+  filter: FilterNode;
   attributes: string[];
   sizeLimit: number;
 }
@@ -37,14 +39,14 @@ const MAX_LOOKUP_LENGTH = 1024;
 /**
  * What the MTA and the MMP know of LDAP. Every lookup is a real search on the
  * wire (no cache: the class must see each one), made on one persistent
- * connection bound as the service account; ldapts multiplexes concurrent
- * operations on it. A password check binds as the user on a connection of its own,
+ * connection bound as the service account, which carries concurrent operations
+ * side by side (ldap-connection.ts). A password check binds as the user on a connection of its own,
  * so the service session never changes identity.
  */
 export class DirectoryClient {
   private readonly timeoutMs: number;
-  private session: Client | undefined;
-  private opening: Promise<Client> | undefined;
+  private session: LdapConnection | undefined;
+  private opening: Promise<LdapConnection> | undefined;
   private closed = false;
 
   constructor(private readonly opts: DirectoryClientOptions) {
@@ -55,12 +57,11 @@ export class DirectoryClient {
   async findRecipient(address: string, purpose: string, trace?: TraceContext): Promise<DirectoryRecipient | undefined> {
     const value = address.trim();
     if (value === '' || value.length > MAX_LOOKUP_LENGTH) return undefined;
-    const escaped = escapeFilterValue(value);
     const entries = await this.search(
       {
         base: this.opts.baseDn,
         scope: 'sub',
-        filter: `(|(mail=${escaped})(mailAlternateAddress=${escaped}))`,
+        filter: { type: 'or', clauses: [equals('mail', value), equals('mailAlternateAddress', value)] },
         attributes: RECIPIENT_ATTRIBUTES,
         sizeLimit: 2,
       },
@@ -79,7 +80,7 @@ export class DirectoryClient {
       {
         base: this.opts.baseDn,
         scope: 'sub',
-        filter: `(&(objectClass=inetMailUser)(${attribute}=${escapeFilterValue(value)}))`,
+        filter: { type: 'and', clauses: [equals('objectClass', 'inetMailUser'), equals(attribute, value)] },
         attributes: RECIPIENT_ATTRIBUTES,
         sizeLimit: 2,
       },
@@ -116,7 +117,7 @@ export class DirectoryClient {
       {
         base: `ou=Domains,${this.opts.baseDn}`,
         scope: 'one',
-        filter: `(associatedDomain=${escapeFilterValue(value)})`,
+        filter: equals('associatedDomain', value),
         attributes: DOMAIN_ATTRIBUTES,
         sizeLimit: 1,
       },
@@ -131,27 +132,21 @@ export class DirectoryClient {
     await this.opening?.catch(() => undefined);
     const session = this.session;
     this.session = undefined;
-    await session?.unbind().catch(() => undefined);
+    await session?.unbind();
   }
 
-  private async search(query: Query, purpose: string, trace: TraceContext | undefined): Promise<Entry[]> {
-    const filter = parseFilter(query.filter);
-    const { entries, durationMs } = await this.withSession(purpose, trace, async (client) => {
+  private async search(query: Query, purpose: string, trace: TraceContext | undefined): Promise<SearchEntry[]> {
+    const { entries, durationMs } = await this.withSession(purpose, trace, async (connection) => {
       const started = performance.now();
-      const result = await client.search(query.base, {
-        scope: query.scope,
-        filter,
-        attributes: query.attributes,
-        sizeLimit: query.sizeLimit,
-      });
-      return { entries: result.searchEntries, durationMs: performance.now() - started };
+      const entries = await connection.search(query);
+      return { entries, durationMs: performance.now() - started };
     });
     this.emit(trace, {
       kind: 'directory.searched',
       data: {
         base: query.base,
         scope: query.scope,
-        filter: query.filter,
+        filter: filterText(query.filter),
         purpose,
         entries: entries.length,
         dns: entries.map((e) => e.dn),
@@ -169,14 +164,14 @@ export class DirectoryClient {
   private async withSession<T>(
     purpose: string,
     trace: TraceContext | undefined,
-    op: (c: Client) => Promise<T>,
+    op: (c: LdapConnection) => Promise<T>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const { client, reused } = await this.sessionFor(purpose, trace);
       try {
         return await op(client);
       } catch (err) {
-        if (err instanceof ResultCodeError) {
+        if (err instanceof LdapResultError) {
           throw MailError.temporary('directory', '4.3.0', 'Directory lookup failed', err);
         }
         this.drop(client);
@@ -189,7 +184,7 @@ export class DirectoryClient {
   private async sessionFor(
     purpose: string,
     trace: TraceContext | undefined,
-  ): Promise<{ client: Client; reused: boolean }> {
+  ): Promise<{ client: LdapConnection; reused: boolean }> {
     if (this.closed) throw unavailable(new Error('the directory client is closed'));
     if (this.session?.isConnected) return { client: this.session, reused: true };
     // Concurrent callers share one connection attempt instead of racing to open several.
@@ -199,20 +194,21 @@ export class DirectoryClient {
     return { client: await this.opening, reused: false };
   }
 
-  private async openSession(purpose: string, trace: TraceContext | undefined): Promise<Client> {
-    const client = this.newClient();
+  private async openSession(purpose: string, trace: TraceContext | undefined): Promise<LdapConnection> {
     const { dn, password } = this.opts.service;
     const started = performance.now();
+    let client: LdapConnection | undefined;
     try {
+      client = await this.connect();
       await client.bind(dn, password);
     } catch (err) {
-      await client.unbind().catch(() => undefined);
-      if (err instanceof ResultCodeError) this.emitBound(trace, dn, false, `service session (${purpose})`, started);
+      await client?.unbind();
+      if (err instanceof LdapResultError) this.emitBound(trace, dn, false, `service session (${purpose})`, started);
       throw unavailable(err);
     }
     this.emitBound(trace, dn, true, `service session (${purpose})`, started);
     if (this.closed) {
-      await client.unbind().catch(() => undefined);
+      await client.unbind();
       throw unavailable(new Error('the directory client is closed'));
     }
     this.session = client;
@@ -226,29 +222,30 @@ export class DirectoryClient {
     purpose: string,
     trace: TraceContext | undefined,
   ): Promise<boolean> {
-    const client = this.newClient();
     const started = performance.now();
+    let client: LdapConnection | undefined;
     try {
+      client = await this.connect();
       await client.bind(dn, password);
       this.emitBound(trace, dn, true, purpose, started);
       return true;
     } catch (err) {
-      if (!(err instanceof ResultCodeError)) throw unavailable(err);
+      if (!(err instanceof LdapResultError)) throw unavailable(err);
       this.emitBound(trace, dn, false, purpose, started);
-      if (err.code === 49) return false;
+      if (err.code === ResultCode.invalidCredentials) return false;
       throw MailError.temporary('directory', '4.3.0', 'Directory lookup failed', err);
     } finally {
-      await client.unbind().catch(() => undefined);
+      await client?.unbind();
     }
   }
 
-  private newClient(): Client {
-    return new Client({ url: this.opts.url, timeout: this.timeoutMs, connectTimeout: this.timeoutMs });
+  private connect(): Promise<LdapConnection> {
+    return LdapConnection.open(this.opts.url, this.timeoutMs);
   }
 
-  private drop(client: Client): void {
+  private drop(client: LdapConnection): void {
     if (this.session === client) this.session = undefined;
-    client.unbind().catch(() => undefined);
+    void client.unbind();
   }
 
   private emitBound(trace: TraceContext | undefined, dn: string, ok: boolean, purpose: string, started: number): void {
@@ -278,19 +275,11 @@ export class DirectoryClient {
 }
 
 /** Two entries for one address is a directory error the sender should hear about (RFC 3463 X.1.4). */
-function onlyOne(entries: Entry[], address: string): boolean {
+function onlyOne(entries: SearchEntry[], address: string): boolean {
   if (entries.length > 1) {
     throw MailError.permanent('directory', '5.1.4', `<${address}>: ambiguous address in the directory`);
   }
   return entries.length === 1;
-}
-
-function parseFilter(text: string): Filter {
-  try {
-    return FilterParser.parseString(text);
-  } catch (err) {
-    throw MailError.permanent('directory', '5.1.3', 'Address not usable for a directory lookup', err, 501);
-  }
 }
 
 function unavailable(cause: unknown): MailError {

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { encodeResult, readHeader } from './ber.js';
+import { encodeResult } from './ber.js';
+import { LdapFramer } from './ldap-framer.js';
 import { preflight, type DnCheck } from './preflight.js';
 import { ResultCode } from './result-codes.js';
 
@@ -25,38 +26,8 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   replyBacklogBytes: 1024 * 1024,
 };
 
-const LDAP_MESSAGE_TAG = 0x30;
 const EXTENDED_RESPONSE_TAG = 0x78;
 const NOTICE_OF_DISCONNECTION_OID = '1.3.6.1.4.1.1466.20036';
-
-/** Splits a byte stream into whole LDAP messages. */
-export class LdapFramer {
-  private buffered: Buffer = Buffer.alloc(0);
-
-  constructor(private readonly maxMessageBytes: number) {}
-
-  /** The complete messages now available, or the reason the stream cannot go on. */
-  push(chunk: Buffer): { messages: Buffer[]; problem?: string } {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    const messages: Buffer[] = [];
-    for (;;) {
-      const header = readHeader(this.buffered);
-      if (header === undefined) return { messages };
-      if (typeof header === 'string') return { messages, problem: header };
-      if (header.tag !== LDAP_MESSAGE_TAG) return { messages, problem: 'not an LDAP message (expected a SEQUENCE)' };
-      if (header.contentBytes > this.maxMessageBytes) {
-        return {
-          messages,
-          problem: `message of ${header.contentBytes} bytes exceeds the limit of ${this.maxMessageBytes}`,
-        };
-      }
-      const total = header.headerBytes + header.contentBytes;
-      if (this.buffered.length < total) return { messages };
-      messages.push(this.buffered.subarray(0, total));
-      this.buffered = this.buffered.subarray(total);
-    }
-  }
-}
 
 /** An unsolicited ExtendedResponse with messageID 0: "I am closing this connection, and why". */
 export function noticeOfDisconnection(resultCode: number, message: string): Buffer {

@@ -1,10 +1,9 @@
-import type { Entry } from 'ldapts';
+import type { SearchEntry } from './ldap-connection.js';
 import type { DirectoryDomain, DirectoryGroup, DirectoryRecipient, DirectoryUser } from './types.js';
 
 /**
- * Turning search result entries (as ldapts returns them: attribute names as the
- * server spelled them, one value as a string, several as an array) into the typed
- * records the MTA and the MMP use.
+ * Turning search result entries (attribute names as the server spelled them, each
+ * with its values) into the typed records the MTA and the MMP use.
  */
 
 /** The attributes a recipient lookup asks for; userPassword is never among them. */
@@ -27,15 +26,8 @@ export const DOMAIN_ATTRIBUTES = ['associatedDomain', 'dc', 'mailRoutingHost'];
 export class ResultEntryView {
   private readonly values = new Map<string, string[]>();
 
-  constructor(readonly entry: Entry) {
-    for (const [key, value] of Object.entries(entry)) {
-      if (key === 'dn') continue;
-      const list = Array.isArray(value) ? value : [value];
-      this.values.set(
-        key.toLowerCase(),
-        list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v))),
-      );
-    }
+  constructor(readonly entry: SearchEntry) {
+    for (const [name, values] of entry.attributes) this.values.set(name.toLowerCase(), values);
   }
 
   get dn(): string {
@@ -56,7 +48,7 @@ export function isGroupEntry(view: ResultEntryView): boolean {
   return classes.includes('inetmailgroup') || classes.includes('groupofuniquenames');
 }
 
-export function toUser(entry: Entry): DirectoryUser {
+export function toUser(entry: SearchEntry): DirectoryUser {
   return userFrom(new ResultEntryView(entry));
 }
 
@@ -85,12 +77,12 @@ function groupFrom(view: ResultEntryView): DirectoryGroup {
   };
 }
 
-export function toRecipient(entry: Entry): DirectoryRecipient {
+export function toRecipient(entry: SearchEntry): DirectoryRecipient {
   const view = new ResultEntryView(entry);
   return isGroupEntry(view) ? groupFrom(view) : userFrom(view);
 }
 
-export function toDomain(entry: Entry): DirectoryDomain {
+export function toDomain(entry: SearchEntry): DirectoryDomain {
   const view = new ResultEntryView(entry);
   return {
     name: (view.first('associatedDomain') || view.first('dc')).toLowerCase(),

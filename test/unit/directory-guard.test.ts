@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BerCursor, decodeInteger, encodeResult, encodeSearchEntry, tlv } from '../../server/directory/ber.js';
-import { LdapFramer, noticeOfDisconnection } from '../../server/directory/connection-guard.js';
+import { noticeOfDisconnection } from '../../server/directory/connection-guard.js';
+import { LdapFramer } from '../../server/directory/ldap-framer.js';
 import { preflight } from '../../server/directory/preflight.js';
 
 /** LDAPMessage { messageID, protocolOp } from raw parts. */

@@ -1,0 +1,244 @@
+import { connect, type Socket } from 'node:net';
+import { BerCursor, decodeInteger, encodeBer, ldapMessage, type BerElement } from './ber.js';
+import type { FilterNode } from './filter.js';
+import { filterElement } from './filter-wire.js';
+import { LdapFramer } from './ldap-framer.js';
+import { ResultCode } from './result-codes.js';
+import type { SearchScope } from './tree.js';
+
+/**
+ * The LDAP client side the MTA and the MMP need, and no more: one TCP connection
+ * carrying simple binds and searches (RFC 4511), each operation with its message ID,
+ * any number in flight at once. It speaks BER through ber.ts, like the server's own
+ * replies. A general client library did the same job at several times the CPU per
+ * search — parsing a filter string, building objects per field and per attribute —
+ * and every inbound message costs one search.
+ */
+
+/** The server answered, and not with success: `code` is its LDAP resultCode. */
+export class LdapResultError extends Error {
+  constructor(
+    readonly code: number,
+    diagnosticMessage: string,
+  ) {
+    super(`LDAP result ${code}${diagnosticMessage ? `: ${diagnosticMessage}` : ''}`);
+    this.name = 'LdapResultError';
+  }
+}
+
+export interface SearchRequest {
+  base: string;
+  scope: SearchScope;
+  filter: FilterNode;
+  attributes: string[];
+  /** At most this many entries (0: no limit); reaching it is not an error. */
+  sizeLimit: number;
+}
+
+export interface SearchEntry {
+  dn: string;
+  /** Attribute name as the server spelled it → its values. */
+  attributes: Map<string, string[]>;
+}
+
+const OP_BIND_REQUEST = 0x60;
+const OP_BIND_RESPONSE = 0x61;
+const OP_UNBIND_REQUEST = 0x42;
+const OP_SEARCH_REQUEST = 0x63;
+const OP_SEARCH_ENTRY = 0x64;
+const OP_SEARCH_DONE = 0x65;
+const OP_EXTENDED_RESPONSE = 0x78;
+const SCOPES: Record<SearchScope, number> = { base: 0, one: 1, sub: 2 };
+/** A reply bigger than this is not one our directory sends. */
+const MAX_REPLY_BYTES = 16 * 1024 * 1024;
+
+interface Pending {
+  deadline: number;
+  entries: SearchEntry[];
+  resolve(entries: SearchEntry[]): void;
+  reject(err: Error): void;
+}
+
+export class LdapConnection {
+  private readonly pending = new Map<number, Pending>();
+  private readonly framer = new LdapFramer(MAX_REPLY_BYTES);
+  private nextMessageId = 1;
+  private closedWith: Error | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly timeoutMs: number,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (err) => this.fail(err));
+    socket.on('close', () => this.fail(new Error('the directory closed the connection')));
+  }
+
+  /** Connects to `ldap://host:port`; fails after `timeoutMs`. */
+  static open(url: string, timeoutMs: number): Promise<LdapConnection> {
+    const { hostname, port, protocol } = new URL(url);
+    if (protocol !== 'ldap:') return Promise.reject(new Error(`unsupported directory URL ${url}`));
+    const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host, port: Number(port || 389) });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`connection to ${url} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(new LdapConnection(socket, timeoutMs));
+      });
+    });
+  }
+
+  get isConnected(): boolean {
+    return this.closedWith === undefined;
+  }
+
+  /** A simple bind; resolves on success, rejects with LdapResultError (49: wrong password) otherwise. */
+  async bind(dn: string, password: string): Promise<void> {
+    await this.send({
+      tag: OP_BIND_REQUEST,
+      children: [
+        { tag: 0x02, int: 3 },
+        { tag: 0x04, text: dn },
+        { tag: 0x80, text: password },
+      ],
+    });
+  }
+
+  search(request: SearchRequest): Promise<SearchEntry[]> {
+    return this.send({
+      tag: OP_SEARCH_REQUEST,
+      children: [
+        { tag: 0x04, text: request.base },
+        { tag: 0x0a, int: SCOPES[request.scope] },
+        { tag: 0x0a, int: 0 }, // derefAliases: never
+        { tag: 0x02, int: request.sizeLimit },
+        { tag: 0x02, int: Math.ceil(this.timeoutMs / 1000) },
+        { tag: 0x01, bytes: FALSE },
+        filterElement(request.filter),
+        { tag: 0x30, children: request.attributes.map((text) => ({ tag: 0x04, text })) },
+      ],
+    });
+  }
+
+  /** Says goodbye (UnbindRequest, which has no reply) and closes. */
+  unbind(): Promise<void> {
+    if (this.closedWith) return Promise.resolve();
+    const bytes = encodeBer(ldapMessage(this.nextMessageId++, { tag: OP_UNBIND_REQUEST, bytes: EMPTY }));
+    this.close(new Error('the directory connection was closed'));
+    // 'close' comes in every case: after the goodbye is written, or after a socket error.
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.end(bytes, () => this.socket.destroy());
+    });
+  }
+
+  private send(protocolOp: BerElement): Promise<SearchEntry[]> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    const messageId = this.nextMessageId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(messageId, { deadline: Date.now() + this.timeoutMs, entries: [], resolve, reject });
+      this.timer ??= setTimeout(() => this.expire(), this.timeoutMs);
+      this.socket.write(encodeBer(ldapMessage(messageId, protocolOp)));
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closedWith) return;
+    const { messages, problem } = this.framer.push(chunk);
+    try {
+      for (const message of messages) this.handle(message);
+    } catch (err) {
+      this.fail(new Error(`unreadable reply from the directory: ${(err as Error).message}`));
+      return;
+    }
+    if (problem) this.fail(new Error(`unreadable reply from the directory: ${problem}`));
+  }
+
+  private handle(message: Buffer): void {
+    const fields = new BerCursor(message).next().cursor;
+    const messageId = decodeInteger(fields.next().content);
+    const op = fields.next();
+    if (messageId === 0 && op.tag === OP_EXTENDED_RESPONSE) {
+      // Notice of Disconnection (RFC 4511 §4.4.1): the server is closing this connection.
+      this.fail(new Error(`the directory disconnected: ${readResult(op.cursor).message || 'no reason given'}`));
+      return;
+    }
+    const waiting = this.pending.get(messageId);
+    if (!waiting) return; // an answer to an operation that already timed out
+    if (op.tag === OP_SEARCH_ENTRY) {
+      waiting.entries.push(readEntry(op.cursor));
+      return;
+    }
+    if (op.tag !== OP_SEARCH_DONE && op.tag !== OP_BIND_RESPONSE) return; // references, intermediate responses
+    this.pending.delete(messageId);
+    const result = readResult(op.cursor);
+    const sizeLimitReached = op.tag === OP_SEARCH_DONE && result.code === ResultCode.sizeLimitExceeded;
+    if (result.code === ResultCode.success || sizeLimitReached) waiting.resolve(waiting.entries);
+    else waiting.reject(new LdapResultError(result.code, result.message));
+  }
+
+  /** Operations past their deadline fail; pending is in send order, so the oldest come first. */
+  private expire(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    for (const [messageId, waiting] of this.pending) {
+      if (waiting.deadline > now) {
+        this.timer = setTimeout(() => this.expire(), waiting.deadline - now);
+        return;
+      }
+      this.pending.delete(messageId);
+      waiting.reject(new Error(`directory operation timed out after ${this.timeoutMs} ms`));
+    }
+  }
+
+  private fail(err: Error): void {
+    this.close(err);
+    this.socket.destroy();
+  }
+
+  /** No more operations: those waiting, and any later one, fail with `err`. */
+  private close(err: Error): void {
+    if (this.closedWith) return;
+    this.closedWith = err;
+    clearTimeout(this.timer);
+    for (const waiting of this.pending.values()) waiting.reject(err);
+    this.pending.clear();
+  }
+}
+
+const FALSE = Buffer.from([0x00]);
+const EMPTY = Buffer.alloc(0);
+
+/** LDAPResult (RFC 4511 §4.1.9): resultCode, matchedDN, diagnosticMessage, then optional parts. */
+function readResult(fields: BerCursor): { code: number; message: string } {
+  const code = decodeInteger(fields.next().content);
+  fields.next(); // matchedDN
+  return { code, message: fields.next().content.toString('utf8') };
+}
+
+/** SearchResultEntry: objectName, then a SEQUENCE of { type, SET OF value }. */
+function readEntry(fields: BerCursor): SearchEntry {
+  const dn = fields.next().content.toString('utf8');
+  const attributes = new Map<string, string[]>();
+  const list = fields.next().cursor;
+  while (list.hasMore()) {
+    const attribute = list.next().cursor;
+    const type = attribute.next().content.toString('utf8');
+    const values: string[] = [];
+    const set = attribute.next().cursor;
+    while (set.hasMore()) values.push(set.next().content.toString('utf8'));
+    attributes.set(type, values);
+  }
+  return { dn, attributes };
+}
