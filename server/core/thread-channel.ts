@@ -9,18 +9,23 @@ import type { MessagePort, Worker } from 'node:worker_threads';
  *
  * Notices are many (a session's trace is a dozen events) and each message between
  * threads costs a wake-up of the other side, so the notices of one loop turn travel
- * together: at the end of the turn, or just before the next call or answer.
+ * together: at the end of the turn, or inside the next call or answer (which the
+ * other side reads after them).
  */
 export type ThreadHandler = (args: unknown) => Promise<unknown> | unknown;
 export type ThreadHandlers = Record<string, ThreadHandler>;
 
 type Endpoint = Pick<MessagePort | Worker, 'postMessage' | 'on' | 'off'>;
 
-type Envelope =
+/**
+ * `notices`: notices sent before this envelope, as JSON text (for many small plain
+ * objects, JSON crosses faster than structured clone); handled before the rest of it.
+ */
+type Envelope = { notices?: string } & (
   | { call: number; method: string; args: unknown }
   | { reply: number; result?: unknown; error?: string; code?: string }
-  /** The notices of one turn as JSON text: for many small plain objects, JSON crosses faster than structured clone. */
-  | { notices: string };
+  | { notices: string }
+);
 
 export class ThreadChannel {
   private nextId = 1;
@@ -29,18 +34,8 @@ export class ThreadChannel {
   private readonly onMessage = (message: Envelope) => this.receive(message);
   private outbox: Array<{ method: string; args: unknown }> = [];
   private readonly sendNotices = () => {
-    if (this.outbox.length === 0 || this.closedWith) return;
-    const notices = this.outbox;
-    this.outbox = [];
-    let text: string;
-    try {
-      text = JSON.stringify(notices);
-    } catch (err) {
-      // Not JSON (a BigInt, a cycle): a caller's mistake, which must not take the thread down.
-      console.error(`thread notices dropped: ${String(err)}`);
-      return;
-    }
-    this.endpoint.postMessage({ notices: text } satisfies Envelope);
+    const notices = this.takeNotices();
+    if (notices !== undefined) this.endpoint.postMessage({ notices } satisfies Envelope);
   };
 
   constructor(
@@ -54,9 +49,8 @@ export class ThreadChannel {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.sendNotices();
       // Posted before it is awaited: a call whose args cannot be cloned rejects and leaves nothing behind.
-      this.endpoint.postMessage({ call: id, method, args } satisfies Envelope);
+      this.postWithNotices({ call: id, method, args });
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
     });
   }
@@ -78,7 +72,36 @@ export class ThreadChannel {
     this.pending.clear();
   }
 
+  /** Posts a call or an answer with the notices sent before it; they still go if it cannot be cloned. */
+  private postWithNotices(envelope: Envelope): void {
+    const notices = this.takeNotices();
+    try {
+      this.endpoint.postMessage(notices === undefined ? envelope : { ...envelope, notices });
+    } catch (err) {
+      if (notices !== undefined) this.endpoint.postMessage({ notices } satisfies Envelope);
+      throw err;
+    }
+  }
+
+  /** The notices waiting to go, as one JSON text (undefined when there are none). */
+  private takeNotices(): string | undefined {
+    if (this.outbox.length === 0 || this.closedWith) return undefined;
+    const notices = this.outbox;
+    this.outbox = [];
+    try {
+      return JSON.stringify(notices);
+    } catch (err) {
+      // Not JSON (a BigInt, a cycle): a caller's mistake, which must not take the thread down.
+      console.error(`thread notices dropped: ${String(err)}`);
+      return undefined;
+    }
+  }
+
   private receive(message: Envelope): void {
+    if (message.notices !== undefined) {
+      const notices = JSON.parse(message.notices) as Array<{ method: string; args: unknown }>;
+      for (const notice of notices) this.noticed(notice.method, notice.args);
+    }
     if ('reply' in message) {
       const waiter = this.pending.get(message.reply);
       if (!waiter) return;
@@ -87,9 +110,6 @@ export class ThreadChannel {
       else waiter.resolve(message.result);
     } else if ('call' in message) {
       void this.answer(message.call, message.method, message.args);
-    } else {
-      const notices = JSON.parse(message.notices) as Array<{ method: string; args: unknown }>;
-      for (const notice of notices) this.noticed(notice.method, notice.args);
     }
   }
 
@@ -109,14 +129,12 @@ export class ThreadChannel {
       const handler = this.handlers[method];
       if (!handler) throw new Error(`no handler for ${method}`);
       const result = await handler(args);
-      this.sendNotices();
-      if (!this.closedWith) this.endpoint.postMessage({ reply: id, result } satisfies Envelope);
+      if (!this.closedWith) this.postWithNotices({ reply: id, result });
     } catch (err) {
       // Errors travel as their message and errno-style code (EADDRINUSE, ...), which callers explain.
       const code = (err as NodeJS.ErrnoException | undefined)?.code;
       const error = err instanceof Error ? err.message : String(err);
-      this.sendNotices();
-      if (!this.closedWith) this.endpoint.postMessage({ reply: id, error, code } satisfies Envelope);
+      if (!this.closedWith) this.postWithNotices({ reply: id, error, code });
     }
   }
 }

@@ -35,7 +35,7 @@ test('calls answer with their handler result, and errors cross with their messag
   await assert.rejects(a.call('nobody'), /no handler for nobody/);
 });
 
-test('notices sent before a call are handled before it, in order, and travel as one message per turn', async (t) => {
+test('notices sent before a call are handled before it, in order, and travel inside it', async (t) => {
   const seen: string[] = [];
   const { a, port1 } = pair(t, {
     note: (text) => void seen.push(text as string),
@@ -55,12 +55,17 @@ test('notices sent before a call are handled before it, in order, and travel as 
   const position = await a.call('commit', 'msg_1');
   assert.equal(position, 3, 'both notices were handled before the call');
   assert.deepEqual(seen, ['session opened', 'RCPT', 'commit msg_1']);
-  assert.equal(posted, 2, 'the two notices crossed together, then the call');
+  assert.equal(posted, 1, 'the two notices crossed with the call, in one message');
 
   a.notify('note', 'QUIT');
   await new Promise((resolve) => setImmediate(resolve));
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(seen.at(-1), 'QUIT', 'a notice with no call after it still goes at the end of the turn');
+
+  a.notify('note', 'before a bad call');
+  await assert.rejects(a.call('commit', { cannot: () => undefined }), /could not be cloned/);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(seen.at(-1), 'before a bad call', 'a call that cannot be cloned does not take its notices down');
 });
 
 test('closing a channel fails the calls still waiting and every later one', async (t) => {
