@@ -4,6 +4,17 @@
  * (RFC 4511 §4.1.1, §4.1.9). Definite lengths only, as LDAP requires.
  */
 
+/** The protocolOp tags (RFC 4511 §4.2, [APPLICATION n]) that this server and client read or write. */
+export const LdapOp = {
+  bindRequest: 0x60,
+  bindResponse: 0x61,
+  unbindRequest: 0x42,
+  searchRequest: 0x63,
+  searchResultEntry: 0x64,
+  searchResultDone: 0x65,
+  extendedResponse: 0x78,
+} as const;
+
 export interface BerHeader {
   tag: number;
   /** Bytes taken by tag + length. */

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { encodeResult } from './ber.js';
+import { encodeResult, LdapOp } from './ber.js';
 import { LdapFramer } from './ldap-framer.js';
 import { preflight, type DnCheck } from './preflight.js';
 import { ResultCode } from './result-codes.js';
@@ -26,14 +26,13 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   replyBacklogBytes: 1024 * 1024,
 };
 
-const EXTENDED_RESPONSE_TAG = 0x78;
 const NOTICE_OF_DISCONNECTION_OID = '1.3.6.1.4.1.1466.20036';
 
 /** An unsolicited ExtendedResponse with messageID 0: "I am closing this connection, and why". */
 export function noticeOfDisconnection(resultCode: number, message: string): Buffer {
   return encodeResult({
     messageId: 0,
-    responseTag: EXTENDED_RESPONSE_TAG,
+    responseTag: LdapOp.extendedResponse,
     resultCode,
     diagnosticMessage: message,
     responseName: NOTICE_OF_DISCONNECTION_OID,

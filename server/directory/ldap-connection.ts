@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { BerCursor, decodeInteger, encodeBer, ldapMessage, type BerElement } from './ber.js';
+import { BerCursor, decodeInteger, encodeBer, ldapMessage, LdapOp, type BerElement } from './ber.js';
 import type { FilterNode } from './filter.js';
 import { filterElement } from './filter-wire.js';
 import { LdapFramer } from './ldap-framer.js';
@@ -41,13 +41,6 @@ export interface SearchEntry {
   attributes: Map<string, string[]>;
 }
 
-const OP_BIND_REQUEST = 0x60;
-const OP_BIND_RESPONSE = 0x61;
-const OP_UNBIND_REQUEST = 0x42;
-const OP_SEARCH_REQUEST = 0x63;
-const OP_SEARCH_ENTRY = 0x64;
-const OP_SEARCH_DONE = 0x65;
-const OP_EXTENDED_RESPONSE = 0x78;
 const SCOPES: Record<SearchScope, number> = { base: 0, one: 1, sub: 2 };
 /** A reply bigger than this is not one our directory sends. */
 const MAX_REPLY_BYTES = 16 * 1024 * 1024;
@@ -106,7 +99,7 @@ export class LdapConnection {
   /** A simple bind; resolves on success, rejects with LdapResultError (49: wrong password) otherwise. */
   async bind(dn: string, password: string): Promise<void> {
     await this.send({
-      tag: OP_BIND_REQUEST,
+      tag: LdapOp.bindRequest,
       children: [
         { tag: 0x02, int: 3 },
         { tag: 0x04, text: dn },
@@ -117,7 +110,7 @@ export class LdapConnection {
 
   search(request: SearchRequest): Promise<SearchEntry[]> {
     return this.send({
-      tag: OP_SEARCH_REQUEST,
+      tag: LdapOp.searchRequest,
       children: [
         { tag: 0x04, text: request.base },
         { tag: 0x0a, int: SCOPES[request.scope] },
@@ -134,7 +127,7 @@ export class LdapConnection {
   /** Says goodbye (UnbindRequest, which has no reply) and closes. */
   unbind(): Promise<void> {
     if (this.closedWith) return Promise.resolve();
-    const bytes = encodeBer(ldapMessage(this.nextMessageId++, { tag: OP_UNBIND_REQUEST, bytes: EMPTY }));
+    const bytes = encodeBer(ldapMessage(this.nextMessageId++, { tag: LdapOp.unbindRequest, bytes: EMPTY }));
     this.close(new Error('the directory connection was closed'));
     // 'close' comes in every case: after the goodbye is written, or after a socket error.
     return new Promise((resolve) => {
@@ -169,21 +162,21 @@ export class LdapConnection {
     const fields = new BerCursor(message).next().cursor;
     const messageId = decodeInteger(fields.next().content);
     const op = fields.next();
-    if (messageId === 0 && op.tag === OP_EXTENDED_RESPONSE) {
+    if (messageId === 0 && op.tag === LdapOp.extendedResponse) {
       // Notice of Disconnection (RFC 4511 §4.4.1): the server is closing this connection.
       this.fail(new Error(`the directory disconnected: ${readResult(op.cursor).message || 'no reason given'}`));
       return;
     }
     const waiting = this.pending.get(messageId);
     if (!waiting) return; // an answer to an operation that already timed out
-    if (op.tag === OP_SEARCH_ENTRY) {
+    if (op.tag === LdapOp.searchResultEntry) {
       waiting.entries.push(readEntry(op.cursor));
       return;
     }
-    if (op.tag !== OP_SEARCH_DONE && op.tag !== OP_BIND_RESPONSE) return; // references, intermediate responses
+    if (op.tag !== LdapOp.searchResultDone && op.tag !== LdapOp.bindResponse) return; // references, intermediate responses
     this.pending.delete(messageId);
     const result = readResult(op.cursor);
-    const sizeLimitReached = op.tag === OP_SEARCH_DONE && result.code === ResultCode.sizeLimitExceeded;
+    const sizeLimitReached = op.tag === LdapOp.searchResultDone && result.code === ResultCode.sizeLimitExceeded;
     if (result.code === ResultCode.success || sizeLimitReached) waiting.resolve(waiting.entries);
     else waiting.reject(new LdapResultError(result.code, result.message));
   }

@@ -1,4 +1,4 @@
-import { BerCursor, decodeInteger, encodeResult } from './ber.js';
+import { BerCursor, decodeInteger, encodeResult, LdapOp } from './ber.js';
 import { parseDn } from './dn.js';
 import { ResultCode } from './result-codes.js';
 
@@ -15,10 +15,6 @@ export type PreflightResult =
   | { kind: 'anonymous-bind' }
   /** Nothing to say: ldapjs handles the message. */
   | undefined;
-const OP_BIND_REQUEST = 0x60;
-const OP_BIND_RESPONSE = 0x61;
-const OP_SEARCH_REQUEST = 0x63;
-const OP_SEARCH_DONE = 0x65;
 const SIMPLE_AUTH_TAG = 0x80;
 
 /** Throws when `dn` is not a valid DN (the server passes its cached normalizer). */
@@ -29,8 +25,8 @@ export function preflight(message: Buffer, checkDn: DnCheck = parseDn): Prefligh
     const fields = new BerCursor(message).next().cursor;
     const messageId = decodeInteger(fields.next().content);
     const op = fields.next();
-    if (op.tag === OP_SEARCH_REQUEST) return checkSearchBase(messageId, op.cursor, checkDn);
-    if (op.tag === OP_BIND_REQUEST) return checkBindMethod(messageId, op.cursor);
+    if (op.tag === LdapOp.searchRequest) return checkSearchBase(messageId, op.cursor, checkDn);
+    if (op.tag === LdapOp.bindRequest) return checkBindMethod(messageId, op.cursor);
   } catch {
     // Malformed beyond what we peek at: ldapjs's parser fails on it and the
     // connection guard answers with a Notice of Disconnection.
@@ -46,7 +42,7 @@ function checkSearchBase(messageId: number, request: BerCursor, checkDn: DnCheck
   } catch (err) {
     const bytes = encodeResult({
       messageId,
-      responseTag: OP_SEARCH_DONE,
+      responseTag: LdapOp.searchResultDone,
       resultCode: ResultCode.invalidDnSyntax,
       diagnosticMessage: (err as Error).message,
     });
@@ -63,7 +59,7 @@ function checkBindMethod(messageId: number, request: BerCursor): PreflightResult
   }
   const bytes = encodeResult({
     messageId,
-    responseTag: OP_BIND_RESPONSE,
+    responseTag: LdapOp.bindResponse,
     resultCode: ResultCode.authMethodNotSupported,
     diagnosticMessage: 'only simple bind is supported',
   });

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { WorldSpec } from '../api/world-spec.js';
-import { encodeBerAll, ldapMessage, resultElement, searchEntryElement, type BerElement } from './ber.js';
+import { encodeBerAll, ldapMessage, LdapOp, resultElement, searchEntryElement, type BerElement } from './ber.js';
 import { checkSimpleBind } from './bind-operation.js';
 import { DEFAULT_LIMITS, guardConnection, type ConnectionLimits } from './connection-guard.js';
 import { buildDirectoryEntries } from './entries.js';
@@ -21,9 +21,6 @@ import { buildRootDse, runSearch } from './search-operation.js';
 import { DirectoryTree, type IndexedEntry } from './tree.js';
 import type { ServiceCredentials } from './types.js';
 import { UserStatusEditor, type UserStatusChange } from './user-status-editor.js';
-
-/** [APPLICATION 5] SearchResultDone (RFC 4511 §4.5.2). */
-const SEARCH_RESULT_DONE = 0x65;
 
 export interface DirectoryServerOptions {
   spec: WorldSpec;
@@ -149,7 +146,7 @@ export class DirectoryServer {
       searchEntryElement(req.messageId, entry.dn, entry.attributes),
     );
     const done = resultElement({
-      responseTag: SEARCH_RESULT_DONE,
+      responseTag: LdapOp.searchResultDone,
       resultCode: outcome.status,
       matchedDn: outcome.matchedDn,
       diagnosticMessage: outcome.message,
