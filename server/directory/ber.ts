@@ -1,7 +1,9 @@
 /**
- * The few BER (X.690) pieces this server reads and writes itself, outside ldapjs:
- * message framing, a peek at a request's first fields, and small result messages
- * (RFC 4511 §4.1.1, §4.1.9). Definite lengths only, as LDAP requires.
+ * The BER (X.690) this directory reads and writes itself, outside ldapjs: element
+ * headers and a cursor to read with (the framer, the server's peek at requests, the
+ * client's reading of replies), and a one-pass encoder for what the server answers
+ * and the client asks (RFC 4511 §4.1.1, §4.1.9, §4.5). Definite lengths only, as
+ * LDAP requires.
  */
 
 /** The protocolOp tags (RFC 4511 §4.2, [APPLICATION n]) that this server and client read or write. */

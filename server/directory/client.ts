@@ -6,7 +6,7 @@ import { ResultCode } from './result-codes.js';
 import { DOMAIN_ATTRIBUTES, RECIPIENT_ATTRIBUTES, toDomain, toRecipient, toUser } from './entry-mapping.js';
 import type { FilterNode } from './filter.js';
 import { equals, filterText } from './filter-wire.js';
-import { LdapConnection, LdapResultError, type SearchEntry } from './ldap-connection.js';
+import { LdapConnection, LdapResultError, LdapTimeoutError, type SearchEntry } from './ldap-connection.js';
 import type { SearchScope } from './tree.js';
 import type { DirectoryDomain, DirectoryRecipient, DirectoryUser, ServiceCredentials, TraceContext } from './types.js';
 
@@ -175,7 +175,7 @@ export class DirectoryClient {
           throw MailError.temporary('directory', '4.3.0', 'Directory lookup failed', err);
         }
         this.drop(client);
-        if (reused && attempt === 1 && !isTimeout(err)) continue;
+        if (reused && attempt === 1 && !(err instanceof LdapTimeoutError)) continue;
         throw unavailable(err);
       }
     }
@@ -284,10 +284,6 @@ function onlyOne(entries: SearchEntry[], address: string): boolean {
 
 function unavailable(cause: unknown): MailError {
   return MailError.temporary('directory', '4.4.3', 'Directory server unavailable', cause);
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && /timed out|timeout/i.test(err.message);
 }
 
 function roundMs(ms: number): number {

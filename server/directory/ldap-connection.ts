@@ -26,12 +26,20 @@ export class LdapResultError extends Error {
   }
 }
 
+/** The directory did not answer (connect or operation) within the time allowed. */
+export class LdapTimeoutError extends Error {
+  constructor(what: string, timeoutMs: number) {
+    super(`${what} timed out after ${timeoutMs} ms`);
+    this.name = 'LdapTimeoutError';
+  }
+}
+
 export interface SearchRequest {
   base: string;
   scope: SearchScope;
   filter: FilterNode;
   attributes: string[];
-  /** At most this many entries (0: no limit); reaching it is not an error. */
+  /** At most this many entries (0: no limit); reaching a limit asked for is not an error. */
   sizeLimit: number;
 }
 
@@ -45,8 +53,14 @@ const SCOPES: Record<SearchScope, number> = { base: 0, one: 1, sub: 2 };
 /** A reply bigger than this is not one our directory sends. */
 const MAX_REPLY_BYTES = 16 * 1024 * 1024;
 
+/** Message IDs are positive INTEGERs up to 2^31 - 1 (RFC 4511 §4.1.1.1). */
+const MAX_MESSAGE_ID = 0x7fffffff;
+
 interface Pending {
+  /** performance.now() by which the answer must have come. */
   deadline: number;
+  /** The request's sizeLimit: sizeLimitExceeded is an answer only when one was asked for. */
+  sizeLimit: number;
   entries: SearchEntry[];
   resolve(entries: SearchEntry[]): void;
   reject(err: Error): void;
@@ -78,7 +92,7 @@ export class LdapConnection {
       const socket = connect({ host, port: Number(port || 389) });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Error(`connection to ${url} timed out after ${timeoutMs} ms`));
+        reject(new LdapTimeoutError(`connection to ${url}`, timeoutMs));
       }, timeoutMs);
       socket.once('error', (err) => {
         clearTimeout(timer);
@@ -98,7 +112,7 @@ export class LdapConnection {
 
   /** A simple bind; resolves on success, rejects with LdapResultError (49: wrong password) otherwise. */
   async bind(dn: string, password: string): Promise<void> {
-    await this.send({
+    await this.send(0, {
       tag: LdapOp.bindRequest,
       children: [
         { tag: 0x02, int: 3 },
@@ -109,7 +123,7 @@ export class LdapConnection {
   }
 
   search(request: SearchRequest): Promise<SearchEntry[]> {
-    return this.send({
+    return this.send(request.sizeLimit, {
       tag: LdapOp.searchRequest,
       children: [
         { tag: 0x04, text: request.base },
@@ -127,23 +141,37 @@ export class LdapConnection {
   /** Says goodbye (UnbindRequest, which has no reply) and closes. */
   unbind(): Promise<void> {
     if (this.closedWith) return Promise.resolve();
-    const bytes = encodeBer(ldapMessage(this.nextMessageId++, { tag: LdapOp.unbindRequest, bytes: EMPTY }));
+    const bytes = encodeBer(ldapMessage(this.takeMessageId(), { tag: LdapOp.unbindRequest, bytes: EMPTY }));
     this.close(new Error('the directory connection was closed'));
-    // 'close' comes in every case: after the goodbye is written, or after a socket error.
+    // 'close' comes in every case: after the goodbye is written, after a socket error,
+    // or when a server that does not read any more has had its time.
     return new Promise((resolve) => {
-      this.socket.once('close', () => resolve());
+      const giveUp = setTimeout(() => this.socket.destroy(), this.timeoutMs);
+      this.socket.once('close', () => {
+        clearTimeout(giveUp);
+        resolve();
+      });
       this.socket.end(bytes, () => this.socket.destroy());
     });
   }
 
-  private send(protocolOp: BerElement): Promise<SearchEntry[]> {
+  private send(sizeLimit: number, protocolOp: BerElement): Promise<SearchEntry[]> {
     if (this.closedWith) return Promise.reject(this.closedWith);
-    const messageId = this.nextMessageId++;
+    const messageId = this.takeMessageId();
+    // Encoded before anything is registered: a request that cannot be encoded leaves nothing behind.
+    const bytes = encodeBer(ldapMessage(messageId, protocolOp));
     return new Promise((resolve, reject) => {
-      this.pending.set(messageId, { deadline: Date.now() + this.timeoutMs, entries: [], resolve, reject });
+      const deadline = performance.now() + this.timeoutMs;
+      this.pending.set(messageId, { deadline, sizeLimit, entries: [], resolve, reject });
       this.timer ??= setTimeout(() => this.expire(), this.timeoutMs);
-      this.socket.write(encodeBer(ldapMessage(messageId, protocolOp)));
+      this.socket.write(bytes);
     });
+  }
+
+  private takeMessageId(): number {
+    const id = this.nextMessageId;
+    this.nextMessageId = id === MAX_MESSAGE_ID ? 1 : id + 1;
+    return id;
   }
 
   private receive(chunk: Buffer): void {
@@ -174,9 +202,11 @@ export class LdapConnection {
       return;
     }
     if (op.tag !== LdapOp.searchResultDone && op.tag !== LdapOp.bindResponse) return; // references, intermediate responses
-    this.pending.delete(messageId);
+    // Read before the operation leaves `pending`: a malformed result then fails it with the connection.
     const result = readResult(op.cursor);
-    const sizeLimitReached = op.tag === LdapOp.searchResultDone && result.code === ResultCode.sizeLimitExceeded;
+    this.pending.delete(messageId);
+    const sizeLimitReached =
+      op.tag === LdapOp.searchResultDone && result.code === ResultCode.sizeLimitExceeded && waiting.sizeLimit > 0;
     if (result.code === ResultCode.success || sizeLimitReached) waiting.resolve(waiting.entries);
     else waiting.reject(new LdapResultError(result.code, result.message));
   }
@@ -184,14 +214,14 @@ export class LdapConnection {
   /** Operations past their deadline fail; pending is in send order, so the oldest come first. */
   private expire(): void {
     this.timer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     for (const [messageId, waiting] of this.pending) {
       if (waiting.deadline > now) {
         this.timer = setTimeout(() => this.expire(), waiting.deadline - now);
         return;
       }
       this.pending.delete(messageId);
-      waiting.reject(new Error(`directory operation timed out after ${this.timeoutMs} ms`));
+      waiting.reject(new LdapTimeoutError('directory operation', this.timeoutMs));
     }
   }
 

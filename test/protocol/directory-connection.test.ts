@@ -3,7 +3,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { noticeOfDisconnection } from '../../server/directory/connection-guard.js';
 import { equals, filterText } from '../../server/directory/filter-wire.js';
-import { LdapConnection, LdapResultError } from '../../server/directory/ldap-connection.js';
+import { encodeBer, ldapMessage, LdapOp, resultElement } from '../../server/directory/ber.js';
+import { LdapConnection, LdapResultError, LdapTimeoutError } from '../../server/directory/ldap-connection.js';
 import { ResultCode } from '../../server/directory/result-codes.js';
 import { DirectoryServer } from '../../server/directory/server.js';
 import { defaultWorld, SERVICE } from '../unit/directory-fixture.js';
@@ -156,7 +157,33 @@ describe('LdapConnection when the server misbehaves', () => {
     const url = await rawServer(t, () => undefined);
     const connection = await LdapConnection.open(url, 100);
     t.after(() => connection.unbind());
-    await assert.rejects(connection.bind('cn=x', 'y'), /timed out after 100 ms/);
+    await assert.rejects(
+      connection.bind('cn=x', 'y'),
+      (err) => err instanceof LdapTimeoutError && /timed out after 100 ms/.test(err.message),
+    );
+  });
+
+  test('a malformed result fails its operation instead of leaving it waiting', async (t) => {
+    // A BindResponse for message 1 with a resultCode and nothing after it.
+    const truncated = encodeBer(ldapMessage(1, { tag: LdapOp.bindResponse, children: [{ tag: 0x0a, int: 0 }] }));
+    const url = await rawServer(t, (socket) => socket.once('data', () => socket.write(truncated)));
+    const connection = await LdapConnection.open(url, 5000);
+    await assert.rejects(connection.bind('cn=x', 'y'), /unreadable reply/);
+  });
+
+  test('sizeLimitExceeded is an answer only when the search asked for a limit', async (t) => {
+    const done = encodeBer(
+      ldapMessage(1, resultElement({ responseTag: LdapOp.searchResultDone, resultCode: ResultCode.sizeLimitExceeded })),
+    );
+    const url = await rawServer(t, (socket) => socket.once('data', () => socket.write(done)));
+    const connection = await LdapConnection.open(url, 5000);
+    t.after(() => connection.unbind());
+    const unlimited = { base: BASE, scope: 'sub' as const, filter: equals('uid', 'x'), attributes: [], sizeLimit: 0 };
+    await assert.rejects(
+      connection.search(unlimited),
+      (err) => err instanceof LdapResultError && err.code === ResultCode.sizeLimitExceeded,
+      'a limit the server imposed on an unlimited search is not a complete answer',
+    );
   });
 
   test('a server that closes the connection fails what is waiting', async (t) => {
