@@ -14,22 +14,24 @@ import { loadWorldSpec, withEphemeralPorts } from '../server/world/load-spec.js'
  * sessions. Each run prints how many group commits the queue and the stores needed
  * and the CPU the world's process used per message (all its threads).
  *
- * Where the time goes (2 cores, new connection per message): the world spends 1.3–1.8
+ * Where the time goes (2 cores, new connection per message): the world spends 1.2–1.8
  * ms of CPU per message and our load generator 0.2–0.27 ms, so the two cores are
- * nearly full. The machine's own speed drifts by a quarter within an hour (842–1,120/s
- * for the same code, median ~950/s): compare runs made side by side. By thread, at
- * ~1,050/s (from /proc/<pid>/task/<tid>/stat): the main thread (queue, deliveries,
- * LMTP both ways, stores, trace) ~0.6 ms, the site MTA's listener thread (SMTP
- * sessions, RCPT lookups, verdict) ~0.57 ms, the directory thread ~0.16 ms, V8's
- * helper threads (GC, compiler) ~0.13 ms, fsyncs on libuv's pool ~0.06 ms, the trace
- * writer ~0.03 ms. What moved the figure from 540/s to a median of ~950/s: the
- * listeners on their own thread, a 2 ms queue commit window (half the commits and
- * fsyncs), recent trace events kept as JSON text (fewer objects for the GC), trace
- * notices crossing threads as one JSON text per loop turn, and two queue writes per
- * message instead of three (the route is recorded with the outcome). The largest costs left: on the main thread
- * the SQLite work of queue and stores and the trace's JSON (~23 events, 5.4 KB per
- * message); on the listener thread the socket writes (seven replies per inbound
- * connection).
+ * nearly full. The machine's own speed drifts by a quarter within an hour: compare
+ * runs made side by side (the same code once measured 842–1,120/s within two
+ * hours). By thread, at ~1,130/s (from /proc/<pid>/task/<tid>/stat): the main thread
+ * (queue, deliveries, LMTP both ways, stores, trace) ~0.54 ms, the site MTA's
+ * listener thread (SMTP sessions, RCPT lookups, verdict) ~0.47 ms, V8's helper
+ * threads (GC, compiler) ~0.12 ms, the directory thread ~0.10 ms. What moved the
+ * figure from 540/s to ~1,150–1,200/s: the listeners on their own thread, a 2 ms
+ * queue commit window (half the commits and fsyncs), recent trace events kept as JSON
+ * text, trace notices crossing threads as one JSON text per loop turn (inside the
+ * next call when there is one), two queue writes per message instead of three, and a
+ * small LDAP client of our own in place of a general library (the one RCPT search
+ * per message, with its trace event, cost ~0.3 ms of CPU end to end, measured by
+ * leaving it out). The largest costs left: on the
+ * main thread the SQLite work of queue and stores and the trace (~23 events, 5.4 KB
+ * per message); on the listener thread the socket system calls (seven replies per
+ * inbound connection, about thirty calls in all).
  */
 export async function benchSmtp(argv: string[]): Promise<void> {
   const { options } = parseOptions(argv, ['messages', 'sessions', 'size', 'mode', 'generator']);
