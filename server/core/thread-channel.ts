@@ -10,16 +10,22 @@ import type { MessagePort, Worker } from 'node:worker_threads';
  * Notices are many (a session's trace is a dozen events) and each message between
  * threads costs a wake-up of the other side, so the notices of one loop turn travel
  * together: at the end of the turn, or inside the next call or answer (which the
- * other side reads after them).
+ * other side reads after them). Each notice crosses as its own JSON text, so a
+ * handler may take that text as it is (`JsonNoticeHandler`) instead of an object.
  */
 export type ThreadHandler = (args: unknown) => Promise<unknown> | unknown;
-export type ThreadHandlers = Record<string, ThreadHandler>;
+/** A notice handler that takes the notice's args as JSON text, unparsed (to keep or forward as text). */
+export interface JsonNoticeHandler {
+  json(text: string): void;
+}
+export type ThreadHandlers = Record<string, ThreadHandler | JsonNoticeHandler>;
 
 type Endpoint = Pick<MessagePort | Worker, 'postMessage' | 'on' | 'off'>;
 
 /**
- * `notices`: notices sent before this envelope, as JSON text (for many small plain
- * objects, JSON crosses faster than structured clone); handled before the rest of it.
+ * `notices`: notices sent before this envelope, handled before the rest of it. One
+ * line per notice, "method args-as-JSON" (JSON never holds a raw newline); for many
+ * small plain objects, JSON crosses faster than structured clone.
  */
 type Envelope = { notices?: string } & (
   | { call: number; method: string; args: unknown }
@@ -32,7 +38,8 @@ export class ThreadChannel {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private closedWith: Error | undefined;
   private readonly onMessage = (message: Envelope) => this.receive(message);
-  private outbox: Array<{ method: string; args: unknown }> = [];
+  /** Notices waiting to go, each as its line. */
+  private outbox: string[] = [];
   private readonly sendNotices = () => {
     const notices = this.takeNotices();
     if (notices !== undefined) this.endpoint.postMessage({ notices } satisfies Envelope);
@@ -57,9 +64,22 @@ export class ThreadChannel {
 
   /** `args` must be JSON data (no Buffers, Maps or Dates): notices cross as JSON text. */
   notify(method: string, args?: unknown): void {
+    let json: string;
+    try {
+      json = args === undefined ? '' : JSON.stringify(args);
+    } catch (err) {
+      // Not JSON (a BigInt, a cycle): a caller's mistake, which must not take the thread down.
+      console.error(`thread notice ${method} dropped: ${String(err)}`);
+      return;
+    }
+    this.notifyJson(method, json);
+  }
+
+  /** notify with args already in JSON text (which the other side may take as it is). */
+  notifyJson(method: string, json: string): void {
     if (this.closedWith) return;
     if (this.outbox.length === 0) setImmediate(this.sendNotices);
-    this.outbox.push({ method, args });
+    this.outbox.push(`${method} ${json}`);
   }
 
   /** The other side is gone: every call waiting for it fails with `error`, and so does every later one. */
@@ -83,24 +103,20 @@ export class ThreadChannel {
     }
   }
 
-  /** The notices waiting to go, as one JSON text (undefined when there are none). */
+  /** The notices waiting to go, as one text (undefined when there are none). */
   private takeNotices(): string | undefined {
     if (this.outbox.length === 0 || this.closedWith) return undefined;
-    const notices = this.outbox;
+    const notices = this.outbox.join('\n');
     this.outbox = [];
-    try {
-      return JSON.stringify(notices);
-    } catch (err) {
-      // Not JSON (a BigInt, a cycle): a caller's mistake, which must not take the thread down.
-      console.error(`thread notices dropped: ${String(err)}`);
-      return undefined;
-    }
+    return notices;
   }
 
   private receive(message: Envelope): void {
     if (message.notices !== undefined) {
-      const notices = JSON.parse(message.notices) as Array<{ method: string; args: unknown }>;
-      for (const notice of notices) this.noticed(notice.method, notice.args);
+      for (const line of message.notices.split('\n')) {
+        const space = line.indexOf(' ');
+        this.noticed(line.slice(0, space), line.slice(space + 1));
+      }
     }
     if ('reply' in message) {
       const waiter = this.pending.get(message.reply);
@@ -114,10 +130,13 @@ export class ThreadChannel {
   }
 
   /** Handled at once, in arrival order. A notice nobody handles is dropped: it asked for nothing. */
-  private noticed(name: string, args: unknown): void {
+  private noticed(name: string, json: string): void {
     const complain = (err: unknown) => console.error(`thread notice ${name} failed: ${String(err)}`);
+    const handler = this.handlers[name];
     try {
-      const done = this.handlers[name]?.(args);
+      if (handler === undefined) return;
+      if (typeof handler !== 'function') return handler.json(json);
+      const done = handler(json === '' ? undefined : JSON.parse(json));
       if (done instanceof Promise) done.catch(complain);
     } catch (err) {
       complain(err);
@@ -127,7 +146,7 @@ export class ThreadChannel {
   private async answer(id: number, method: string, args: unknown): Promise<void> {
     try {
       const handler = this.handlers[method];
-      if (!handler) throw new Error(`no handler for ${method}`);
+      if (typeof handler !== 'function') throw new Error(`no handler for ${method}`);
       const result = await handler(args);
       if (!this.closedWith) this.postWithNotices({ reply: id, result });
     } catch (err) {

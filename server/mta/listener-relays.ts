@@ -1,6 +1,6 @@
 import type { TraceInput, TraceKind } from '../api/trace.js';
 import type { ThreadChannel } from '../core/thread-channel.js';
-import type { Tracer } from '../core/tracer.js';
+import { traceInputJson, type Tracer } from '../core/tracer.js';
 import type { LabResolver, LookupContext, MxRecord } from '../dns/resolver.js';
 import { resolveOutcome, type ResolveAnswer, type ResolveRequest } from './listener-wire.js';
 
@@ -19,7 +19,11 @@ export class RelayTracer implements Tracer {
   constructor(private readonly mainThread: ThreadChannel) {}
 
   emit<K extends TraceKind>(input: TraceInput<K>): void {
-    this.mainThread.notify('trace', input);
+    this.emitJson(traceInputJson(input));
+  }
+
+  emitJson(inputJson: string): void {
+    this.mainThread.notifyJson('trace', inputJson);
   }
 
   subscribe(): () => void {

@@ -1,5 +1,4 @@
 import type { HostSpec, ServiceProtocol, WorldSpec } from '../api/world-spec.js';
-import type { TraceInput, TraceKind } from '../api/trace.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { MailError } from '../core/mail-error.js';
 import { RestartingHostThread } from '../core/restarting-thread.js';
@@ -67,7 +66,8 @@ export async function startMtaListeners(opts: StartMtaListenersOptions): Promise
     module: new URL('../mta/listener-thread.ts', import.meta.url),
     init,
     handlers: {
-      trace: (input) => void tracer.emit(input as TraceInput<TraceKind>),
+      // The thread's events arrive as JSON text, and stay text unless a subscriber wants them.
+      trace: { json: (text) => tracer.emitJson(text) },
       async commit(args): Promise<CommitAnswer> {
         const { session, prepared } = args as CommitRequest;
         try {
