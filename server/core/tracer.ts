@@ -29,7 +29,9 @@ const KIND_FIRST = '{"kind":"';
  * can tell the kind without parsing it (WorldTracer.emitJson).
  */
 export function traceInputJson(input: TraceInput): string {
-  return JSON.stringify(Object.assign({ kind: input.kind }, input));
+  // Events are nearly always written kind first ({ kind, node, data }); copy only those that are not.
+  const json = JSON.stringify(input);
+  return json.startsWith(KIND_FIRST) ? json : JSON.stringify(Object.assign({ kind: input.kind }, input));
 }
 
 type Listener = (event: TraceEvent) => void;
