@@ -72,7 +72,9 @@ export class DeliveryScheduler implements DeliveryHandoff {
       start: (loaded) => {
         if (used) return;
         used = true;
-        this.run(loaded.message.queueId, loaded.message.recipients, loaded);
+        // On the next turn: the 250s of the group commit that just ended (each one
+        // waiting behind every earlier message's delivery start) go out first.
+        setImmediate(() => this.run(loaded.message.queueId, loaded.message.recipients, loaded));
       },
       release: (queueId) => {
         if (used) return;
