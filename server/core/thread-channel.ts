@@ -66,7 +66,8 @@ export class ThreadChannel {
   notify(method: string, args?: unknown): void {
     let json: string;
     try {
-      json = args === undefined ? '' : JSON.stringify(args);
+      // undefined (and functions, which JSON leaves out) cross as no args at all.
+      json = JSON.stringify(args) ?? '';
     } catch (err) {
       // Not JSON (a BigInt, a cycle): a caller's mistake, which must not take the thread down.
       console.error(`thread notice ${method} dropped: ${String(err)}`);
@@ -75,7 +76,7 @@ export class ThreadChannel {
     this.notifyJson(method, json);
   }
 
-  /** notify with args already in JSON text (which the other side may take as it is). */
+  /** notify with args already in JSON text, on one line as JSON.stringify writes it (the other side may take it as it is). */
   notifyJson(method: string, json: string): void {
     if (this.closedWith) return;
     if (this.outbox.length === 0) setImmediate(this.sendNotices);
@@ -135,8 +136,8 @@ export class ThreadChannel {
     const handler = this.handlers[name];
     try {
       if (handler === undefined) return;
-      if (typeof handler !== 'function') return handler.json(json);
-      const done = handler(json === '' ? undefined : JSON.parse(json));
+      const done: unknown =
+        typeof handler === 'function' ? handler(json === '' ? undefined : JSON.parse(json)) : handler.json(json);
       if (done instanceof Promise) done.catch(complain);
     } catch (err) {
       complain(err);

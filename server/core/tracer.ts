@@ -8,7 +8,7 @@ import type { Clock } from './clock.js';
  */
 export interface Tracer {
   emit<K extends TraceKind>(input: TraceInput<K>): void;
-  /** emit for an event already in JSON text, as traceInputJson writes it (a listener thread's). */
+  /** emit for an event already in JSON text, as traceInputJson writes it (a listener thread's): one line, kind first. */
   emitJson(inputJson: string): void;
   /** Live events from now on; with `kinds`, only events of those kinds. */
   subscribe(listener: (event: TraceEvent) => void, kinds?: readonly TraceKind[]): () => void;
@@ -63,7 +63,9 @@ export class WorldTracer implements Tracer {
    * be turned back into the same text for the trace log.
    */
   emitJson(inputJson: string): void {
-    if (!inputJson.startsWith(KIND_FIRST)) throw new Error('a relayed trace event must start with its kind');
+    if (!inputJson.startsWith(KIND_FIRST) || !inputJson.endsWith('}')) {
+      throw new Error('a relayed trace event must be a JSON object that starts with its kind');
+    }
     const kind = inputJson.slice(KIND_FIRST.length, inputJson.indexOf('"', KIND_FIRST.length)) as TraceKind;
     const seq = ++this.seq;
     const json = `{"seq":${seq},"at":${this.clock.now()},${inputJson.slice(1)}`;

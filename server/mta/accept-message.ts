@@ -15,7 +15,7 @@ export interface AcceptContext {
   tracer: Tracer;
   clock: Clock;
   queue: QueueStore;
-  /** The delivery scheduler, which starts on a freshly committed message at once. */
+  /** The delivery scheduler, which starts on a freshly committed message on the next loop turn. */
   delivery: DeliveryHandoff;
 }
 

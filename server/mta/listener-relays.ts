@@ -11,15 +11,23 @@ import { resolveOutcome, type ResolveAnswer, type ResolveRequest } from './liste
  */
 
 /**
- * The trace as the listener thread reports it: each event goes to the main thread's
- * tracer, which numbers and stamps it. Only `emit` makes sense here; nobody
- * subscribes on this side.
+ * The trace as the listener thread reports it: each event goes, as JSON text, to the
+ * main thread's tracer, which numbers and stamps it. Only `emit` and `emitJson` make
+ * sense here; nobody subscribes on this side.
  */
 export class RelayTracer implements Tracer {
   constructor(private readonly mainThread: ThreadChannel) {}
 
   emit<K extends TraceKind>(input: TraceInput<K>): void {
-    this.emitJson(traceInputJson(input));
+    let json: string;
+    try {
+      json = traceInputJson(input);
+    } catch (err) {
+      // Data that is not JSON (a BigInt, a cycle) is a bug in the emitter; the mail flow that reported it goes on.
+      console.error(`trace event ${input.kind} dropped: ${String(err)}`);
+      return;
+    }
+    this.emitJson(json);
   }
 
   emitJson(inputJson: string): void {

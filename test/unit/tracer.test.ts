@@ -80,6 +80,6 @@ test('subscribers get the kinds they asked for; a relayed event is parsed once f
 
 test('relayed JSON that does not start with its kind is refused, and takes no number', () => {
   const { tracer } = tracerWithStore();
-  assert.throws(() => tracer.emitJson(JSON.stringify({ node: 'n', kind: 'smtp.reply' })), /start with its kind/);
+  assert.throws(() => tracer.emitJson(JSON.stringify({ node: 'n', kind: 'smtp.reply' })), /starts with its kind/);
   assert.equal(tracer.lastSeq(), 0);
 });

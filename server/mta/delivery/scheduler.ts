@@ -74,7 +74,7 @@ export class DeliveryScheduler implements DeliveryHandoff {
         used = true;
         // On the next turn: the 250s of the group commit that just ended (each one
         // waiting behind every earlier message's delivery start) go out first.
-        setImmediate(() => this.run(loaded.message.queueId, loaded.message.recipients, loaded));
+        setImmediate(() => this.runDeferred(loaded));
       },
       release: (queueId) => {
         if (used) return;
@@ -138,6 +138,18 @@ export class DeliveryScheduler implements DeliveryHandoff {
   private start(queueId: string, recipients: QueuedRecipient[], loaded?: LoadedMessage): void {
     this.inFlight++;
     this.run(queueId, recipients, loaded);
+  }
+
+  /** run, on a later turn than the caller's: a throw there has nobody to reach, so it is handled here. */
+  private runDeferred(loaded: LoadedMessage): void {
+    const { queueId, recipients } = loaded.message;
+    try {
+      this.run(queueId, recipients, loaded);
+    } catch (err) {
+      void this.putBack(queueId, recipients, err)
+        .catch(() => undefined) // it has said what went wrong; the next start's recovery is the backstop
+        .finally(() => this.finished(false));
+    }
   }
 
   /** Deliver recipients that are 'active' and counted in flight already. */
