@@ -10,15 +10,10 @@ import type { MessagePort, Worker } from 'node:worker_threads';
  * Notices are many (a session's trace is a dozen events) and each message between
  * threads costs a wake-up of the other side, so the notices of one loop turn travel
  * together: at the end of the turn, or inside the next call or answer (which the
- * other side reads after them). Each notice crosses as its own JSON text, so a
- * handler may take that text as it is (`JsonNoticeHandler`) instead of an object.
+ * other side reads after them).
  */
 export type ThreadHandler = (args: unknown) => Promise<unknown> | unknown;
-/** A notice handler that takes the notice's args as JSON text, unparsed (to keep or forward as text). */
-export interface JsonNoticeHandler {
-  json(text: string): void;
-}
-export type ThreadHandlers = Record<string, ThreadHandler | JsonNoticeHandler>;
+export type ThreadHandlers = Record<string, ThreadHandler>;
 
 type Endpoint = Pick<MessagePort | Worker, 'postMessage' | 'on' | 'off'>;
 
@@ -73,11 +68,6 @@ export class ThreadChannel {
       console.error(`thread notice ${method} dropped: ${String(err)}`);
       return;
     }
-    this.notifyJson(method, json);
-  }
-
-  /** notify with args already in JSON text, on one line as JSON.stringify writes it (the other side may take it as it is). */
-  notifyJson(method: string, json: string): void {
     if (this.closedWith) return;
     if (this.outbox.length === 0) setImmediate(this.sendNotices);
     this.outbox.push(`${method} ${json}`);
@@ -136,8 +126,7 @@ export class ThreadChannel {
     const handler = this.handlers[name];
     try {
       if (handler === undefined) return;
-      const done: unknown =
-        typeof handler === 'function' ? handler(json === '' ? undefined : JSON.parse(json)) : handler.json(json);
+      const done = handler(json === '' ? undefined : JSON.parse(json));
       if (done instanceof Promise) done.catch(complain);
     } catch (err) {
       complain(err);
@@ -147,7 +136,7 @@ export class ThreadChannel {
   private async answer(id: number, method: string, args: unknown): Promise<void> {
     try {
       const handler = this.handlers[method];
-      if (typeof handler !== 'function') throw new Error(`no handler for ${method}`);
+      if (!handler) throw new Error(`no handler for ${method}`);
       const result = await handler(args);
       if (!this.closedWith) this.postWithNotices({ reply: id, result });
     } catch (err) {

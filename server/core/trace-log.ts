@@ -82,12 +82,9 @@ export class TraceLog implements TraceSink {
   }
 
   append(event: TraceEvent): void {
-    this.appendJson(event.seq, JSON.stringify(event));
-  }
-
-  appendJson(seq: number, json: string): void {
     if (this.closed) return;
-    if (this.recent.length === 0) this.recentFirstSeq = seq;
+    const json = JSON.stringify(event);
+    if (this.recent.length === 0) this.recentFirstSeq = event.seq;
     this.recent.push(json);
     if (this.recent.length > RECENT_EVENTS * 1.5) {
       this.recentFirstSeq += this.recent.length - RECENT_EVENTS;

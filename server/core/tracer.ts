@@ -8,30 +8,14 @@ import type { Clock } from './clock.js';
  */
 export interface Tracer {
   emit<K extends TraceKind>(input: TraceInput<K>): void;
-  /** emit for an event already in JSON text, as traceInputJson writes it (a listener thread's): one line, kind first. */
-  emitJson(inputJson: string): void;
   /** Live events from now on; with `kinds`, only events of those kinds. */
   subscribe(listener: (event: TraceEvent) => void, kinds?: readonly TraceKind[]): () => void;
   lastSeq(): number;
 }
 
-/** Where events are kept, each with its JSON text. Neither method may throw for ordinary input. */
+/** Where events are kept. `append` must not throw for ordinary input. */
 export interface TraceSink {
   append(event: TraceEvent): void;
-  appendJson(seq: number, json: string): void;
-}
-
-/** How a relayed event's JSON text starts: its kind comes first (see traceInputJson). */
-const KIND_FIRST = '{"kind":"';
-
-/**
- * A TraceInput as JSON text with `kind` as its first member, so that the main thread
- * can tell the kind without parsing it (WorldTracer.emitJson).
- */
-export function traceInputJson(input: TraceInput): string {
-  // Events are nearly always written kind first ({ kind, node, data }); copy only those that are not.
-  const json = JSON.stringify(input);
-  return json.startsWith(KIND_FIRST) ? json : JSON.stringify(Object.assign({ kind: input.kind }, input));
 }
 
 type Listener = (event: TraceEvent) => void;
@@ -52,26 +36,8 @@ export class WorldTracer implements Tracer {
   emit<K extends TraceKind>(input: TraceInput<K>): TraceEvent<K> {
     const event = { seq: ++this.seq, at: this.clock.now(), ...input } as TraceEvent<K>;
     this.sink?.append(event as TraceEvent);
-    this.tell(input.kind, () => event as TraceEvent);
+    this.tell(event as TraceEvent);
     return event;
-  }
-
-  /**
-   * emit for an event that arrives as JSON text (traceInputJson), from a listener
-   * thread: it is numbered, stamped and kept as text, and parsed only if a subscriber
-   * wants its kind. Most events of a busy world would otherwise be parsed here only to
-   * be turned back into the same text for the trace log.
-   */
-  emitJson(inputJson: string): void {
-    if (!inputJson.startsWith(KIND_FIRST) || !inputJson.endsWith('}')) {
-      throw new Error('a relayed trace event must be a JSON object that starts with its kind');
-    }
-    const kind = inputJson.slice(KIND_FIRST.length, inputJson.indexOf('"', KIND_FIRST.length)) as TraceKind;
-    const seq = ++this.seq;
-    const json = `{"seq":${seq},"at":${this.clock.now()},${inputJson.slice(1)}`;
-    this.sink?.appendJson(seq, json);
-    let event: TraceEvent | undefined;
-    this.tell(kind, () => (event ??= JSON.parse(json) as TraceEvent));
   }
 
   subscribe(listener: Listener, kinds?: readonly TraceKind[]): () => void {
@@ -83,11 +49,11 @@ export class WorldTracer implements Tracer {
     return this.seq;
   }
 
-  private tell(kind: TraceKind, event: () => TraceEvent): void {
+  private tell(event: TraceEvent): void {
     for (const [listener, kinds] of this.listeners) {
-      if (kinds && !kinds.has(kind)) continue;
+      if (kinds && !kinds.has(event.kind)) continue;
       try {
-        listener(event());
+        listener(event);
       } catch {
         // A broken observer (a closed socket, a failing test helper) must never
         // break the mail flow that reported the fact.

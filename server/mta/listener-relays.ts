@@ -1,6 +1,6 @@
 import type { TraceInput, TraceKind } from '../api/trace.js';
 import type { ThreadChannel } from '../core/thread-channel.js';
-import { traceInputJson, type Tracer } from '../core/tracer.js';
+import type { Tracer } from '../core/tracer.js';
 import type { LabResolver, LookupContext, MxRecord } from '../dns/resolver.js';
 import { resolveOutcome, type ResolveAnswer, type ResolveRequest } from './listener-wire.js';
 
@@ -11,27 +11,15 @@ import { resolveOutcome, type ResolveAnswer, type ResolveRequest } from './liste
  */
 
 /**
- * The trace as the listener thread reports it: each event goes, as JSON text, to the
- * main thread's tracer, which numbers and stamps it. Only `emit` and `emitJson` make
- * sense here; nobody subscribes on this side.
+ * The trace as the listener thread reports it: each event goes to the main thread's
+ * tracer, which numbers and stamps it. Only `emit` makes sense here; nobody
+ * subscribes on this side.
  */
 export class RelayTracer implements Tracer {
   constructor(private readonly mainThread: ThreadChannel) {}
 
   emit<K extends TraceKind>(input: TraceInput<K>): void {
-    let json: string;
-    try {
-      json = traceInputJson(input);
-    } catch (err) {
-      // Data that is not JSON (a BigInt, a cycle) is a bug in the emitter; the mail flow that reported it goes on.
-      console.error(`trace event ${input.kind} dropped: ${String(err)}`);
-      return;
-    }
-    this.emitJson(json);
-  }
-
-  emitJson(inputJson: string): void {
-    this.mainThread.notifyJson('trace', inputJson);
+    this.mainThread.notify('trace', input);
   }
 
   subscribe(): () => void {

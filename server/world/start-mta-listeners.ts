@@ -1,3 +1,4 @@
+import type { TraceInput, TraceKind } from '../api/trace.js';
 import type { HostSpec, ServiceProtocol, WorldSpec } from '../api/world-spec.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { MailError } from '../core/mail-error.js';
@@ -66,8 +67,7 @@ export async function startMtaListeners(opts: StartMtaListenersOptions): Promise
     module: new URL('../mta/listener-thread.ts', import.meta.url),
     init,
     handlers: {
-      // The thread's events arrive as JSON text, and stay text unless a subscriber wants them.
-      trace: { json: (text) => tracer.emitJson(text) },
+      trace: (input) => void tracer.emit(input as TraceInput<TraceKind>),
       async commit(args): Promise<CommitAnswer> {
         const { session, prepared } = args as CommitRequest;
         try {

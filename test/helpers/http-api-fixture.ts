@@ -22,10 +22,7 @@ export const START_AT = Date.UTC(2024, 0, 15, 9, 0, 0);
 export function fakeWorld() {
   const clock = new WorldClock({ kind: 'stepped' }, undefined, START_AT);
   const stored: TraceEvent[] = [];
-  const tracer = new WorldTracer(clock, {
-    append: (e) => stored.push(e),
-    appendJson: (_seq, json) => stored.push(JSON.parse(json) as TraceEvent),
-  });
+  const tracer = new WorldTracer(clock, { append: (e) => stored.push(e) });
   let listenerCount = 0;
   const hooks: {
     afterSubscribe?: () => void;

@@ -68,23 +68,15 @@ test('notices sent before a call are handled before it, in order, and travel ins
   assert.deepEqual(seen.at(-1), 'before a bad call', 'a call that cannot be cloned does not take its notices down');
 });
 
-test('a JSON notice handler gets the text as sent; args that are not JSON drop only their own notice', async (t) => {
-  const texts: string[] = [];
-  const objects: unknown[] = [];
-  const { a } = pair(t, {
-    raw: { json: (text) => void texts.push(text) },
-    parsed: (args) => void objects.push(args),
-    ping: () => 'pong',
-  });
-  a.notifyJson('raw', '{"kind":"smtp.reply","data":{"text":"line one\\nline two"}}');
-  a.notify('parsed', { n: 1 });
-  a.notify('parsed');
-  a.notify('parsed', { n: 10n });
-  a.notify('raw', ['a b', 'c']);
+test('notices whose text holds newlines and spaces arrive whole; args that are not JSON drop only their own notice', async (t) => {
+  const seen: unknown[] = [];
+  const { a } = pair(t, { note: (args) => void seen.push(args), ping: () => 'pong' });
+  a.notify('note', { text: 'line one\nline two', list: ['a b', 'c'] });
+  a.notify('note');
+  a.notify('note', { n: 10n });
+  a.notify('note', 'last');
   assert.equal(await a.call('ping'), 'pong');
-  assert.deepEqual(texts, ['{"kind":"smtp.reply","data":{"text":"line one\\nline two"}}', '["a b","c"]']);
-  assert.deepEqual(objects, [{ n: 1 }, undefined]);
-  await assert.rejects(a.call('raw'), /no handler for raw/, 'a JSON notice handler answers no calls');
+  assert.deepEqual(seen, [{ text: 'line one\nline two', list: ['a b', 'c'] }, undefined, 'last']);
 });
 
 test('closing a channel fails the calls still waiting and every later one', async (t) => {
