@@ -4,10 +4,14 @@ import { MailError } from '../core/mail-error.js';
 import type { Tracer } from '../core/tracer.js';
 import { ResultCode } from './result-codes.js';
 import { DOMAIN_ATTRIBUTES, RECIPIENT_ATTRIBUTES, toDomain, toRecipient, toUser } from './entry-mapping.js';
-import type { FilterNode } from './filter.js';
 import { equals, filterText } from './filter-wire.js';
-import { LdapConnection, LdapResultError, LdapTimeoutError, type SearchEntry } from './ldap-connection.js';
-import type { SearchScope } from './tree.js';
+import {
+  LdapConnection,
+  LdapResultError,
+  LdapTimeoutError,
+  type SearchEntry,
+  type SearchRequest,
+} from './ldap-connection.js';
 import type { DirectoryDomain, DirectoryRecipient, DirectoryUser, ServiceCredentials, TraceContext } from './types.js';
 
 export type { DirectoryDomain, DirectoryGroup, DirectoryRecipient, DirectoryUser, TraceContext } from './types.js';
@@ -23,14 +27,6 @@ export interface DirectoryClientOptions {
   directoryNode: string;
   /** Connect and per-operation timeout. */
   timeoutMs?: number;
-}
-
-interface Query {
-  base: string;
-  scope: SearchScope;
-  filter: FilterNode;
-  attributes: string[];
-  sizeLimit: number;
 }
 
 /** Longer than any real address or login; such input is answered "not found" without asking. */
@@ -135,7 +131,7 @@ export class DirectoryClient {
     await session?.unbind();
   }
 
-  private async search(query: Query, purpose: string, trace: TraceContext | undefined): Promise<SearchEntry[]> {
+  private async search(query: SearchRequest, purpose: string, trace: TraceContext | undefined): Promise<SearchEntry[]> {
     const { entries, durationMs } = await this.withSession(purpose, trace, async (connection) => {
       const started = performance.now();
       const entries = await connection.search(query);

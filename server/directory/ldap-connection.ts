@@ -10,9 +10,9 @@ import type { SearchScope } from './tree.js';
  * The LDAP client side the MTA and the MMP need, and no more: one TCP connection
  * carrying simple binds and searches (RFC 4511), each operation with its message ID,
  * any number in flight at once. It speaks BER through ber.ts, like the server's own
- * replies. A general client library did the same job at several times the CPU per
- * search — parsing a filter string, building objects per field and per attribute —
- * and every inbound message costs one search.
+ * replies. The general client library used before spent about half as much again
+ * per search (46 against 32 µs in a side benchmark: it parsed a filter string and
+ * built objects per field and per attribute), and every inbound message costs one.
  */
 
 /** The server answered, and not with success: `code` is its LDAP resultCode. */

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BerCursor, decodeInteger, encodeResult, encodeSearchEntry, tlv } from '../../server/directory/ber.js';
+import { BerCursor, decodeInteger, encodeBer, encodeResult, searchEntryElement } from '../../server/directory/ber.js';
 import { noticeOfDisconnection } from '../../server/directory/connection-guard.js';
 import { LdapFramer } from '../../server/directory/ldap-framer.js';
 import { preflight } from '../../server/directory/preflight.js';
+
+/** One element with `content` as it is: requests built byte by byte. */
+const tlv = (tag: number, content: Buffer) => encodeBer({ tag, bytes: content });
 
 /** LDAPMessage { messageID, protocolOp } from raw parts. */
 function message(id: number, op: Buffer): Buffer {
@@ -108,7 +111,7 @@ test('BER lengths and integers are encoded in their long forms when needed', () 
   assert.equal(reply.messageId, 300);
   assert.equal(reply.diagnostic.length, 300);
   assert.equal(decodeInteger(Buffer.from([0x00, 0x80])), 128);
-  const entry = encodeSearchEntry(200, 'uid=bob,o=x', [{ type: 'cn', values: ['Bob', 'Robert'] }]);
+  const entry = encodeBer(searchEntryElement(200, 'uid=bob,o=x', [{ type: 'cn', values: ['Bob', 'Robert'] }]));
   const fields = new BerCursor(entry).next().cursor;
   assert.equal(decodeInteger(fields.next().content), 200);
   const body = fields.next();
