@@ -116,9 +116,9 @@ async function runOnce(plan: LoadPlan, generator: LoadGenerator) {
     let stored = 0;
     let allStored: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (allStored = resolve));
-    world.tracer.subscribe(() => {
-      if (++stored === messages) allStored();
-    }, ['mailbox.stored']);
+    world.tracer.subscribe((event) => {
+      if (event.kind === 'mailbox.stored' && ++stored === messages) allStored();
+    });
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const loadSeconds = await runLoad(generator.command(world.portOf('mta', 'smtp'), plan));

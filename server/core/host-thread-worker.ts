@@ -1,8 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { ThreadChannel, type ThreadHandlers } from './thread-channel.js';
 
-export type { ThreadHandlers };
-
 /**
  * The thread side of HostThread: answer the main thread's requests with the given
  * handlers (`start` and `stop` at least). Returns the channel, through which the

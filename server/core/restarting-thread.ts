@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HostThread } from './host-thread.js';
+import type { Restartable } from './tcp-listener.js';
 import type { ThreadHandlers } from './thread-channel.js';
 
 /** What the main thread asks a listener thread: open `listener` on this address. */
@@ -7,12 +8,6 @@ export interface ThreadListenRequest {
   listener: string;
   port: number;
   host: string;
-}
-
-/** One listener of the thread, as the world's switchboard takes it down and brings it back. */
-export interface ThreadListener {
-  listen(port: number, host: string): Promise<number>;
-  close(): Promise<void>;
 }
 
 /** How long to wait before trying again when the thread would not start (real time: a machine matter). */
@@ -52,7 +47,7 @@ export class RestartingHostThread {
     this.thread = await this.spawn();
   }
 
-  listener(name: string): ThreadListener {
+  listener(name: string): Restartable {
     return {
       listen: async (port, host) => {
         const request: ThreadListenRequest = { listener: name, port, host };

@@ -5,6 +5,12 @@ import type { Server } from 'node:net';
  * both MMP proxies): start listening and learn the real port (0 = ephemeral), and
  * keep the set of open sessions so close() can wait until the last one is gone.
  */
+/** A listener the world can take down and bring back on the same port. */
+export interface Restartable {
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
 export function listenOn(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);

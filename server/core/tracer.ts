@@ -8,8 +8,7 @@ import type { Clock } from './clock.js';
  */
 export interface Tracer {
   emit<K extends TraceKind>(input: TraceInput<K>): void;
-  /** Live events from now on; with `kinds`, only events of those kinds. */
-  subscribe(listener: (event: TraceEvent) => void, kinds?: readonly TraceKind[]): () => void;
+  subscribe(listener: (event: TraceEvent) => void): () => void;
   lastSeq(): number;
 }
 
@@ -18,12 +17,9 @@ export interface TraceSink {
   append(event: TraceEvent): void;
 }
 
-type Listener = (event: TraceEvent) => void;
-
 export class WorldTracer implements Tracer {
   private seq: number;
-  /** Each listener with the kinds it wants (undefined: all). */
-  private readonly listeners = new Map<Listener, ReadonlySet<TraceKind> | undefined>();
+  private readonly listeners = new Set<(event: TraceEvent) => void>();
 
   constructor(
     private readonly clock: Clock,
@@ -33,25 +29,10 @@ export class WorldTracer implements Tracer {
     this.seq = startAfterSeq;
   }
 
-  emit<K extends TraceKind>(input: TraceInput<K>): TraceEvent<K> {
-    const event = { seq: ++this.seq, at: this.clock.now(), ...input } as TraceEvent<K>;
-    this.sink?.append(event as TraceEvent);
-    this.tell(event as TraceEvent);
-    return event;
-  }
-
-  subscribe(listener: Listener, kinds?: readonly TraceKind[]): () => void {
-    this.listeners.set(listener, kinds && new Set(kinds));
-    return () => this.listeners.delete(listener);
-  }
-
-  lastSeq(): number {
-    return this.seq;
-  }
-
-  private tell(event: TraceEvent): void {
-    for (const [listener, kinds] of this.listeners) {
-      if (kinds && !kinds.has(event.kind)) continue;
+  emit<K extends TraceKind>(input: TraceInput<K>): void {
+    const event = { seq: ++this.seq, at: this.clock.now(), ...input } as TraceEvent;
+    this.sink?.append(event);
+    for (const listener of this.listeners) {
       try {
         listener(event);
       } catch {
@@ -59,6 +40,15 @@ export class WorldTracer implements Tracer {
         // break the mail flow that reported the fact.
       }
     }
+  }
+
+  subscribe(listener: (event: TraceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  lastSeq(): number {
+    return this.seq;
   }
 }
 

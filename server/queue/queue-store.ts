@@ -33,17 +33,15 @@ export interface QueueStoreOptions {
   /** `<dataDir>/queue.sqlite`. */
   file: string;
   clock: Clock;
-  /**
-   * How long (real time) the first write of a batch waits for others to share its
-   * commit and fsync, as PostgreSQL's commit_delay. Default 2 ms: with twenty SMTP
-   * sessions in flight it halved the commits (and fsyncs) per message, and the lab's
-   * CPU per message went from 1.72 to 1.45–1.61 ms (`npm run bench -- smtp`, connection
-   * per message); a 250 reply comes 2 ms later, which no client notices.
-   */
-  commitWindowMs?: number;
 }
 
-const DEFAULT_COMMIT_WINDOW_MS = 2;
+/**
+ * How long (real time) the first write of a batch waits for others to share its
+ * commit and fsync, as PostgreSQL's commit_delay: with twenty SMTP sessions in flight
+ * it halves the commits (and fsyncs) per message; a lone 250 comes 2 ms later. 1 and 4
+ * ms measured no better side by side (bench/smtp.ts).
+ */
+const COMMIT_WINDOW_MS = 2;
 
 export interface QueueStats {
   messages: Record<MessageStatus, number>;
@@ -68,10 +66,9 @@ export class QueueStore {
     private readonly db: Database.Database,
     private readonly clock: Clock,
     file: string,
-    commitWindowMs: number,
   ) {
     this.s = prepareStatements(db);
-    this.writes = new GroupCommit(db, new WalSync(db, file), commitWindowMs);
+    this.writes = new GroupCommit(db, new WalSync(db, file), COMMIT_WINDOW_MS);
     this.defaultMaxPages = db.pragma('max_page_count', { simple: true }) as number;
   }
 
@@ -80,7 +77,7 @@ export class QueueStore {
     try {
       configureConnection(db);
       migrate(db);
-      return new QueueStore(db, opts.clock, opts.file, opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS);
+      return new QueueStore(db, opts.clock, opts.file);
     } catch (err) {
       db.close();
       throw err;

@@ -1,6 +1,7 @@
 import type { HostSpec, ServiceProtocol } from '../api/world-spec.js';
 import { listenOrExplain } from '../core/lifecycle.js';
-import { HostSwitchboard, type Restartable } from './switchboard.js';
+import type { Restartable } from '../core/tcp-listener.js';
+import { HostSwitchboard } from './switchboard.js';
 
 export interface ServiceBinding {
   host: string;

@@ -18,7 +18,7 @@ import {
 } from '../mta/listener-wire.js';
 import { MTA_LISTENERS } from '../mta/mta-listeners.js';
 import type { SmtpHostBasics } from './host-basics.js';
-import type { Restartable } from './switchboard.js';
+import type { Restartable } from '../core/tcp-listener.js';
 
 export interface StartMtaListenersOptions extends SmtpHostBasics {
   spec: WorldSpec;

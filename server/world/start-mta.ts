@@ -10,7 +10,7 @@ import { Router } from '../mta/router.js';
 import type { QueueStore } from '../queue/queue-store.js';
 import type { SmtpHostBasics } from './host-basics.js';
 import { startMtaListeners } from './start-mta-listeners.js';
-import type { Restartable } from './switchboard.js';
+import type { Restartable } from '../core/tcp-listener.js';
 
 export interface MtaParts {
   scheduler: DeliveryScheduler;

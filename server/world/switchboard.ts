@@ -1,11 +1,6 @@
 import type { ServiceProtocol } from '../api/world-spec.js';
 import { coversName } from '../core/faults.js';
-
-/** A listener the world can take down and bring back on the same port. */
-export interface Restartable {
-  listen(port: number, host: string): Promise<number>;
-  close(): Promise<void>;
-}
+import type { Restartable } from '../core/tcp-listener.js';
 
 interface SwitchedListener {
   host: string;

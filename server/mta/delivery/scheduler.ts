@@ -74,7 +74,7 @@ export class DeliveryScheduler implements DeliveryHandoff {
         used = true;
         // On the next turn: the 250s of the group commit that just ended (each one
         // waiting behind every earlier message's delivery start) go out first.
-        setImmediate(() => this.runDeferred(loaded));
+        setImmediate(() => this.run(loaded.message.queueId, loaded.message.recipients, loaded));
       },
       release: (queueId) => {
         if (used) return;
@@ -140,28 +140,18 @@ export class DeliveryScheduler implements DeliveryHandoff {
     this.run(queueId, recipients, loaded);
   }
 
-  /** run, on a later turn than the caller's: a throw there has nobody to reach, so it is handled here. */
-  private runDeferred(loaded: LoadedMessage): void {
-    const { queueId, recipients } = loaded.message;
-    try {
-      this.run(queueId, recipients, loaded);
-    } catch (err) {
-      void this.putBack(queueId, recipients, err)
-        .catch(() => undefined) // it has said what went wrong; the next start's recovery is the backstop
-        .finally(() => this.finished(false));
-    }
-  }
-
   /** Deliver recipients that are 'active' and counted in flight already. */
   private run(queueId: string, recipients: QueuedRecipient[], loaded?: LoadedMessage): void {
-    const delivery = new MessageDelivery({
-      ...this.opts,
-      retryScheduleMinutes: this.opts.retryScheduleMinutes(),
-      delayWarningMinutes: this.opts.delayWarningMinutes?.(),
-    });
     let newWork = false;
-    delivery
-      .run(queueId, recipients, loaded)
+    // Built inside the chain: a throw while setting up is put back like any other failure.
+    Promise.resolve()
+      .then(() =>
+        new MessageDelivery({
+          ...this.opts,
+          retryScheduleMinutes: this.opts.retryScheduleMinutes(),
+          delayWarningMinutes: this.opts.delayWarningMinutes?.(),
+        }).run(queueId, recipients, loaded),
+      )
       .then((result) => (newWork = result.newRecipients))
       .catch((err: unknown) => this.putBack(queueId, recipients, err))
       .finally(() => this.finished(newWork));

@@ -18,7 +18,7 @@ import { QueueStore } from '../../queue/queue-store.js';
 import type { FinalDeliveryContext } from '../final-delivery.js';
 import type { SignFunction } from '../dkim-keys.js';
 import { withFaultHooks } from '../../mta/fault-hooks.js';
-import type { Restartable } from '../switchboard.js';
+import type { Restartable } from '../../core/tcp-listener.js';
 import { LocalStoreChannel } from './local-channel.js';
 import { PeerRouter } from './peer-router.js';
 
