@@ -16,6 +16,11 @@ import type { DeliverInput, DeliverResult, DeliveryStats, StoreChange } from './
  * `add` queues, the scheduled flush commits, and every promise resolves only after
  * that commit. better-sqlite3 is synchronous, so while a commit runs
  * the loop is blocked and new deliveries pile up for the next batch by themselves.
+ *
+ * One bad delivery must not sink its neighbours, yet deliveries almost never fail:
+ * a batch first runs plainly, and only when one of its deliveries throws is it rolled
+ * back and run again with each delivery in a savepoint of its own (as the queue's
+ * GroupCommit does; a savepoint makes SQLite keep a copy of every page it changes).
  */
 
 export interface PendingDelivery {
@@ -98,7 +103,10 @@ export class DeliveryBatcher {
   readonly stats: DeliveryStats = { batches: 0, stored: 0, duplicates: 0, refused: 0, largestBatch: 0 };
   /** Nested inside the batch's transaction, better-sqlite3 runs this as a SAVEPOINT. */
   private readonly deliverInSavepoint: (item: PendingDelivery) => DeliveryOutcome;
-  private readonly writeBatch: Database.Transaction<(items: PendingDelivery[], outcomes: DeliveryOutcome[]) => void>;
+  /** Every delivery in one transaction; throws (rolled back) when any of them does. */
+  private readonly writePlainly: Database.Transaction<(items: PendingDelivery[]) => DeliveryOutcome[]>;
+  /** Every delivery in a savepoint of its own: a failure stays its own. */
+  private readonly writeIsolated: Database.Transaction<(items: PendingDelivery[]) => DeliveryOutcome[]>;
 
   constructor(
     private readonly ctx: StoreContext,
@@ -111,9 +119,8 @@ export class DeliveryBatcher {
   ) {
     this.trigger = new FlushTrigger(() => this.flush(), walSync, batchWindowMs);
     this.deliverInSavepoint = ctx.db.transaction((item: PendingDelivery) => deliverOne(ctx, item));
-    this.writeBatch = ctx.db.transaction((items: PendingDelivery[], outcomes: DeliveryOutcome[]) =>
-      this.writeItems(items, outcomes),
-    );
+    this.writePlainly = ctx.db.transaction((items: PendingDelivery[]) => items.map((item) => deliverOne(ctx, item)));
+    this.writeIsolated = ctx.db.transaction((items: PendingDelivery[]) => this.deliverEachInSavepoint(items));
   }
 
   add(item: PendingDelivery): void {
@@ -141,15 +148,14 @@ export class DeliveryBatcher {
   }
 
   private runBatch(items: PendingDelivery[]): void {
-    const outcomes: DeliveryOutcome[] = [];
+    let outcomes: DeliveryOutcome[];
     const refuse = (err: unknown) => {
       this.stats.refused += items.length;
       const error = storageError(err);
       for (const item of items) item.reject(error);
     };
     try {
-      if (this.walSync) this.walSync.runRelaxed(() => this.writeBatch.immediate(items, outcomes));
-      else this.writeBatch.immediate(items, outcomes);
+      outcomes = this.walSync ? this.walSync.runRelaxed(() => this.write(items)) : this.write(items);
     } catch (err) {
       refuse(err);
       return;
@@ -158,18 +164,26 @@ export class DeliveryBatcher {
     else this.walSync.afterCommit().then(() => this.settle(outcomes), refuse);
   }
 
-  /** The body of the batch's transaction; fills `outcomes` in order. */
-  private writeItems(items: PendingDelivery[], outcomes: DeliveryOutcome[]): void {
-    for (const item of items) {
-      // Each delivery in its own savepoint: one bad message must not sink the batch.
+  /** The batch's outcomes, in order; throws when the transaction as a whole failed. */
+  private write(items: PendingDelivery[]): DeliveryOutcome[] {
+    try {
+      return this.writePlainly.immediate(items);
+    } catch {
+      // Rolled back: nothing of it is written, so running it again is safe.
+      return this.writeIsolated.immediate(items);
+    }
+  }
+
+  private deliverEachInSavepoint(items: PendingDelivery[]): DeliveryOutcome[] {
+    return items.map((item) => {
       try {
-        outcomes.push(this.deliverInSavepoint(item));
+        return this.deliverInSavepoint(item);
       } catch (err) {
         // Some SQLite errors (full disk, I/O) end the whole transaction: give up on the batch.
         if (!this.ctx.db.inTransaction) throw err;
-        outcomes.push({ item, error: err instanceof MailError ? err : storageError(err) });
+        return { item, error: err instanceof MailError ? err : storageError(err) };
       }
-    }
+    });
   }
 
   private settle(outcomes: DeliveryOutcome[]): void {

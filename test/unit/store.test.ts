@@ -278,7 +278,7 @@ test('storage failures become temporary errors: full disk 452 4.3.1, others 451 
   assert.deepEqual([io.code, io.enhanced, io.publicText], [451, '4.3.0', 'Local error in processing']);
 });
 
-test('one failing delivery does not sink the others in its batch (savepoint per delivery)', async (t0) => {
+test('one failing delivery does not sink the others in its batch (run again, a savepoint per delivery)', async (t0) => {
   const t = fresh();
   const db = new Database(t.file);
   t0.after(() => db.close());
