@@ -177,6 +177,12 @@ export class SmtpConnection implements CommandContext {
     this.bodyReader = undefined;
     this.greetingDelay.cancel();
     this.uncork();
+    if (reason === 'quit' && this.socket === this.rawSocket && this.socket.writableLength === 0) {
+      // After QUIT the client sends nothing more, and the 221 has left: close at once,
+      // as Postfix does, without a half-close that waits for the client's own FIN.
+      this.destroy();
+      return;
+    }
     this.socket.end();
     this.destroyTimer = setTimeout(() => this.destroy(), CLOSE_GRACE_MS);
     this.destroyTimer.unref();
@@ -281,9 +287,9 @@ export class SmtpConnection implements CommandContext {
     }
     const before = handler.skipsBeforeCommand ? undefined : this.options.hooks.beforeCommand;
     if (!before) return this.run(() => handler.run(this, args));
-    await this.run(async () => {
-      await before(this.session, verb);
-      await handler.run(this, args);
+    return this.run(() => {
+      const waiting = before(this.session, verb);
+      return waiting ? waiting.then(() => handler.run(this, args)) : handler.run(this, args);
     });
   }
 

@@ -67,7 +67,7 @@ export interface SmtpHooks {
    * (the lab's fault switches use it: a slow host, a forced 421 to RCPT). Throw
    * MailError to answer with it instead of running the command.
    */
-  beforeCommand?(session: SmtpSession, verb: string): Promise<void>;
+  beforeCommand?(session: SmtpSession, verb: string): Promise<void> | void;
   /** Check credentials; return the user name to record. Throw MailError 535 5.7.8 to refuse. */
   onAuth?(session: SmtpSession, credentials: SmtpCredentials): Promise<{ user: string }>;
   onMailFrom?(session: SmtpSession, from: SmtpAddress): Promise<void>;
