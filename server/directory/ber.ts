@@ -42,6 +42,10 @@ export function readHeader(buf: Buffer, offset = 0): BerHeader | string | undefi
 
 /** Sequential reader over one complete element's contents; any problem throws an Error. */
 export class BerCursor {
+  /** Where the contents of the element last stepped over begin and end. */
+  private contentStart = 0;
+  private contentEnd = 0;
+
   constructor(
     private readonly buf: Buffer,
     private offset = 0,
@@ -54,13 +58,36 @@ export class BerCursor {
 
   /** Next element: its tag and a cursor over its contents (for constructed types). */
   next(): { tag: number; content: Buffer; cursor: BerCursor } {
+    const tag = this.advance();
+    const { contentStart: start, contentEnd: stop } = this;
+    return { tag, content: this.buf.subarray(start, stop), cursor: new BerCursor(this.buf, start, stop) };
+  }
+
+  /**
+   * The next element's contents as UTF-8 (an LDAPString, an attribute value), and a
+   * cursor over the next element's contents (a SEQUENCE, a SET): the client reads every
+   * entry it is sent through these, which copy nothing on the way (`next` makes a
+   * Buffer view and a result object per element, and an entry has dozens of elements).
+   */
+  nextText(): string {
+    this.advance();
+    return this.buf.toString('utf8', this.contentStart, this.contentEnd);
+  }
+
+  nextCursor(): BerCursor {
+    this.advance();
+    return new BerCursor(this.buf, this.contentStart, this.contentEnd);
+  }
+
+  /** Steps over the next element, leaving its contents' bounds behind; returns its tag. */
+  private advance(): number {
     const header = readHeader(this.buf, this.offset);
     if (header === undefined || typeof header === 'string') throw new Error(header ?? 'truncated BER element');
-    const start = this.offset + header.headerBytes;
-    const stop = start + header.contentBytes;
-    if (stop > this.end) throw new Error('truncated BER element');
-    this.offset = stop;
-    return { tag: header.tag, content: this.buf.subarray(start, stop), cursor: new BerCursor(this.buf, start, stop) };
+    this.contentStart = this.offset + header.headerBytes;
+    this.contentEnd = this.contentStart + header.contentBytes;
+    if (this.contentEnd > this.end) throw new Error('truncated BER element');
+    this.offset = this.contentEnd;
+    return header.tag;
   }
 }
 

@@ -252,15 +252,15 @@ function readResult(fields: BerCursor): { code: number; message: string } {
 
 /** SearchResultEntry: objectName, then a SEQUENCE of { type, SET OF value }. */
 function readEntry(fields: BerCursor): SearchEntry {
-  const dn = fields.next().content.toString('utf8');
+  const dn = fields.nextText();
   const attributes = new Map<string, string[]>();
-  const list = fields.next().cursor;
+  const list = fields.nextCursor();
   while (list.hasMore()) {
-    const attribute = list.next().cursor;
-    const type = attribute.next().content.toString('utf8');
+    const attribute = list.nextCursor();
+    const type = attribute.nextText();
     const values: string[] = [];
-    const set = attribute.next().cursor;
-    while (set.hasMore()) values.push(set.next().content.toString('utf8'));
+    const set = attribute.nextCursor();
+    while (set.hasMore()) values.push(set.nextText());
     attributes.set(type, values);
   }
   return { dn, attributes };
