@@ -12,7 +12,8 @@ import type { MessagePort, Worker } from 'node:worker_threads';
  * together: at the end of the turn, or inside the next call or answer (which the
  * other side reads after them).
  */
-export type ThreadHandler = (args: unknown) => Promise<unknown> | unknown;
+/** `json`: for a notice, the args as the JSON text they crossed as. */
+export type ThreadHandler = (args: unknown, json?: string) => Promise<unknown> | unknown;
 export type ThreadHandlers = Record<string, ThreadHandler>;
 
 type Endpoint = Pick<MessagePort | Worker, 'postMessage' | 'on' | 'off'>;
@@ -126,7 +127,7 @@ export class ThreadChannel {
     const handler = this.handlers[name];
     try {
       if (handler === undefined) return;
-      const done = handler(json === '' ? undefined : JSON.parse(json));
+      const done = json === '' ? handler(undefined) : handler(JSON.parse(json), json);
       if (done instanceof Promise) done.catch(complain);
     } catch (err) {
       complain(err);

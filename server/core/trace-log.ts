@@ -81,9 +81,9 @@ export class TraceLog implements TraceSink {
     return row.seq ?? 0;
   }
 
-  append(event: TraceEvent): void {
+  append(event: TraceEvent, eventJson?: string): void {
     if (this.closed) return;
-    const json = JSON.stringify(event);
+    const json = eventJson ?? JSON.stringify(event);
     if (this.recent.length === 0) this.recentFirstSeq = event.seq;
     this.recent.push(json);
     if (this.recent.length > RECENT_EVENTS * 1.5) {

@@ -7,14 +7,19 @@ import type { Clock } from './clock.js';
  * sink (persistence) and then to live subscribers (WebSocket stream, tests).
  */
 export interface Tracer {
-  emit<K extends TraceKind>(input: TraceInput<K>): void;
+  /**
+   * `inputJson`, when given, is `input` as JSON text already (an event relayed from
+   * another thread arrives as text): the persisted form is built from it instead of
+   * serialising the event a second time.
+   */
+  emit<K extends TraceKind>(input: TraceInput<K>, inputJson?: string): void;
   subscribe(listener: (event: TraceEvent) => void): () => void;
   lastSeq(): number;
 }
 
-/** Where events are kept. `append` must not throw for ordinary input. */
+/** Where events are kept. `append` must not throw for ordinary input. `json` is the event as JSON text, when known. */
 export interface TraceSink {
-  append(event: TraceEvent): void;
+  append(event: TraceEvent, json?: string): void;
 }
 
 export class WorldTracer implements Tracer {
@@ -29,9 +34,13 @@ export class WorldTracer implements Tracer {
     this.seq = startAfterSeq;
   }
 
-  emit<K extends TraceKind>(input: TraceInput<K>): void {
-    const event = { seq: ++this.seq, at: this.clock.now(), ...input } as TraceEvent;
-    this.sink?.append(event);
+  emit<K extends TraceKind>(input: TraceInput<K>, inputJson?: string): void {
+    const seq = ++this.seq;
+    const at = this.clock.now();
+    const event = { seq, at, ...input } as TraceEvent;
+    // The same text JSON.stringify(event) gives: seq and at first, then the input's own fields.
+    const json = inputJson?.startsWith('{"') ? `{"seq":${seq},"at":${at},${inputJson.slice(1)}` : undefined;
+    this.sink?.append(event, json);
     for (const listener of this.listeners) {
       try {
         listener(event);

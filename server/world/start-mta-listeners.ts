@@ -67,7 +67,7 @@ export async function startMtaListeners(opts: StartMtaListenersOptions): Promise
     module: new URL('../mta/listener-thread.ts', import.meta.url),
     init,
     handlers: {
-      trace: (input) => void tracer.emit(input as TraceInput<TraceKind>),
+      trace: (input, json) => void tracer.emit(input as TraceInput<TraceKind>, json),
       async commit(args): Promise<CommitAnswer> {
         const { session, prepared } = args as CommitRequest;
         try {
