@@ -10,8 +10,8 @@
  * It shares the machine's cores with the world, so it is kept lean, as the C original
  * is: each session is a small state machine driven by socket callbacks, replies are
  * read as bytes (no string decoding, no promise per reply), and the body is built once.
- * Written with a promise per reply and a latin1 reader it cost about 0.2 ms of CPU per
- * message, twice what Postfix's smtp-source needs for the same load.
+ * Written with a promise per reply and a latin1 reader it cost 0.28–0.31 ms of CPU per
+ * message; this way 0.25–0.26 ms (Postfix's smtp-source: 0.16 ms for the same load).
  */
 import { connect, type Socket } from 'node:net';
 
@@ -85,11 +85,13 @@ class Session {
   private onData(chunk: Buffer): void {
     const data = this.partial ? Buffer.concat([this.partial, chunk]) : chunk;
     this.partial = undefined;
+    const socket = this.socket;
     let lineStart = 0;
     for (let end = data.indexOf(LF); end >= 0; end = data.indexOf(LF, lineStart)) {
       const last = data[lineStart + 3] !== 0x2d; // "250-" continues, "250 " ends
       if (last) this.onReply(data, lineStart, end);
       lineStart = end + 1;
+      if (this.socket !== socket) return; // the 221 moved this session to a new connection
     }
     if (lineStart < data.length) this.partial = data.subarray(lineStart);
   }

@@ -64,16 +64,16 @@ export class BerCursor {
   }
 
   /**
-   * The next element's contents as UTF-8 (an LDAPString, an attribute value), and a
-   * cursor over the next element's contents (a SEQUENCE, a SET): the client reads every
-   * entry it is sent through these, which copy nothing on the way (`next` makes a
-   * Buffer view and a result object per element, and an entry has dozens of elements).
+   * The next element's contents as UTF-8 (an LDAPString, an attribute value). This and
+   * nextCursor are what the client reads every entry with: unlike `next` they make no
+   * Buffer view and no result object per element, and an entry has dozens of elements.
    */
   nextText(): string {
     this.advance();
     return this.buf.toString('utf8', this.contentStart, this.contentEnd);
   }
 
+  /** A cursor over the next element's contents (a SEQUENCE, a SET). */
   nextCursor(): BerCursor {
     this.advance();
     return new BerCursor(this.buf, this.contentStart, this.contentEnd);

@@ -24,6 +24,10 @@ export function withFaultHooks(hooks: SmtpHooks, host: string, faults: FaultView
     faults.applied(fault, host, `${host} answered ${command} with ${fault.code}`);
     throw faultError(fault);
   };
+  const checkCommand = (session: SmtpSession, verb: string) => {
+    if (FAULT_COMMANDS.has(verb)) refuse((verb === 'LHLO' ? 'EHLO' : verb) as FaultCommand);
+    return hooks.beforeCommand?.(session, verb);
+  };
   return {
     ...hooks,
     async onConnect(session) {
@@ -32,14 +36,10 @@ export function withFaultHooks(hooks: SmtpHooks, host: string, faults: FaultView
       await hooks.onConnect?.(session);
     },
     // Not async: every command of every session passes here, and with no switch on
-    // (nearly always) it settles nothing and allocates nothing.
+    // (nearly always) there is nothing to wait for, so no promise is made.
     beforeCommand(session, verb) {
-      const check = () => {
-        if (FAULT_COMMANDS.has(verb)) refuse((verb === 'LHLO' ? 'EHLO' : verb) as FaultCommand);
-        return hooks.beforeCommand?.(session, verb);
-      };
-      if (!faults.forHost('slow', host)) return check();
-      return delay(session).then(check);
+      if (!faults.forHost('slow', host)) return checkCommand(session, verb);
+      return delay(session).then(() => checkCommand(session, verb));
     },
     async onData(session, message) {
       refuse('DOT');

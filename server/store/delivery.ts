@@ -168,7 +168,10 @@ export class DeliveryBatcher {
   private write(items: PendingDelivery[]): DeliveryOutcome[] {
     try {
       return this.writePlainly.immediate(items);
-    } catch {
+    } catch (err) {
+      // Another connection held the file for the whole busy timeout: trying again
+      // would only block the loop as long once more.
+      if ((err as { code?: unknown } | null)?.code === 'SQLITE_BUSY') throw err;
       // Rolled back: nothing of it is written, so running it again is safe.
       return this.writeIsolated.immediate(items);
     }

@@ -177,9 +177,10 @@ export class SmtpConnection implements CommandContext {
     this.bodyReader = undefined;
     this.greetingDelay.cancel();
     this.uncork();
-    if (reason === 'quit' && this.socket === this.rawSocket && this.socket.writableLength === 0) {
+    if (reason === 'quit' && this.socket === this.rawSocket && this.socket.writableLength === 0 && !this.inputPaused) {
       // After QUIT the client sends nothing more, and the 221 has left: close at once,
       // as Postfix does, without a half-close that waits for the client's own FIN.
+      // (Not while input is paused: bytes left unread in the kernel make a close a reset.)
       this.destroy();
       return;
     }
