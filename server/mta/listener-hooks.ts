@@ -1,5 +1,5 @@
 import { MailError } from '../core/mail-error.js';
-import { randomId } from '../core/ids.js';
+import { newQueueId } from '../core/ids.js';
 import { prepareMessage, type SessionFacts } from './accept-message.js';
 import type { ListenerContext } from './listener-context.js';
 import { checkRecipient } from './recipient-check.js';
@@ -59,7 +59,7 @@ export function createListenerHooks(
     },
 
     async onMailFrom(session) {
-      transactionIds.set(session, randomId('msg'));
+      transactionIds.set(session, newQueueId());
       rcptLookups.set(session, new Map());
     },
 
@@ -69,7 +69,7 @@ export function createListenerHooks(
     },
 
     async onData(session, raw) {
-      const queueId = transactionIds.get(session) ?? randomId('msg');
+      const queueId = transactionIds.get(session) ?? newQueueId();
       const found = rcptLookups.get(session) ?? new Map();
       transactionIds.delete(session);
       rcptLookups.delete(session);

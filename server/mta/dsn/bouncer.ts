@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import { randomId } from '../../core/ids.js';
+import { newQueueId } from '../../core/ids.js';
 import type { Tracer } from '../../core/tracer.js';
 import type { QueueStore } from '../../queue/queue-store.js';
 import type { QueuedMessage } from '../../queue/types.js';
@@ -67,7 +67,7 @@ export class Bouncer {
     const reported = failed.filter((f) => wantsNotice(action, f.notify));
     if (message.sender === '' || reported.length === 0) return undefined;
     const now = this.opts.clock.now();
-    const dsnQueueId = randomId('msg');
+    const dsnQueueId = newQueueId();
     const dsn = buildDsn({
       action,
       reportingMta: this.opts.reportingMta,

@@ -1,7 +1,7 @@
 import type { SmtpHostBasics } from '../host-basics.js';
 import { join } from 'node:path';
 import type { HostSpec } from '../../api/world-spec.js';
-import { randomId } from '../../core/ids.js';
+import { newQueueId } from '../../core/ids.js';
 import type { Lifecycle } from '../../core/lifecycle.js';
 import { MailError } from '../../core/mail-error.js';
 import { isLoopback } from '../../core/net-address.js';
@@ -150,7 +150,7 @@ export class PeerMta {
    * when the host signs, and leaves by MX like any other.
    */
   async submit(input: { sender: string; recipients: string[]; raw: Buffer }): Promise<string> {
-    const queueId = randomId('msg');
+    const queueId = newQueueId();
     const now = this.opts.clock.now();
     const received = prependHeaders(input.raw, [
       `Received: from localhost ([127.0.0.1])\r\n\tby ${this.name} (Mailscope) with ESMTPSA id ${queueId};\r\n\t${rfc5322Date(now)}`,
@@ -190,11 +190,11 @@ export class PeerMta {
     const stages = [receivedHeaderStage(this.name)];
     return {
       onMailFrom: async (session) => {
-        ids.set(session, randomId('msg'));
+        ids.set(session, newQueueId());
       },
       onRcptTo: async (session, to) => this.checkRecipient(session, to.address),
       onData: async (session, raw) => {
-        const queueId = ids.get(session) ?? randomId('msg');
+        const queueId = ids.get(session) ?? newQueueId();
         ids.delete(session);
         const finish = this.opts.signRelayed ? this.opts.sign : undefined;
         return acceptMessage(this.accept, session, raw, { queueId, source: 'smtp', stages, finish });
