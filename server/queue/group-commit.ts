@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { EachInOneTransaction } from '../core/each-in-one-transaction.js';
 import { FlushTrigger } from '../core/flush-trigger.js';
 import { MailError } from '../core/mail-error.js';
 import type { WalSync } from '../core/wal-sync.js';
@@ -13,11 +14,7 @@ import type { WalSync } from '../core/wal-sync.js';
  *
  * A write that fails (a duplicate queue id, a full disk while inserting a big body)
  * is undone on its own and rejects alone: a failed enqueue is never half written, and
- * its neighbours commit. Writes almost never fail, so a batch first runs plainly; only
- * when one of its writes throws is it rolled back and run again with each write in a
- * SAVEPOINT of its own. (A savepoint costs more than its two statements: SQLite keeps
- * a copy of every page the write changes, to be able to undo it.) Writes touch only
- * the database, so running one again after a rollback is safe.
+ * its neighbours commit (EachInOneTransaction).
  *
  * better-sqlite3 is synchronous, so a flush runs to completion inside one turn;
  * writes submitted by the continuations of a flush (the next SMTP reply's message,
@@ -62,24 +59,17 @@ export class GroupCommit {
   private readonly trigger: FlushTrigger;
   private closed = false;
   private readonly counters: GroupCommitStats = { commits: 0, writes: 0, failedCommits: 0, largestBatch: 0 };
-  private readonly sql;
+  private readonly batch: EachInOneTransaction<PendingWrite, unknown>;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     /** When given, batches commit relaxed and are made durable by an fsync off the event loop. */
     private readonly walSync?: WalSync,
     /** How long the first write of a batch waits for company (see FlushTrigger). */
     windowMs = 0,
   ) {
     this.trigger = new FlushTrigger(() => this.flush(), walSync, windowMs);
-    this.sql = {
-      begin: db.prepare('BEGIN IMMEDIATE'),
-      commit: db.prepare('COMMIT'),
-      rollback: db.prepare('ROLLBACK'),
-      savepoint: db.prepare('SAVEPOINT queue_write'),
-      release: db.prepare('RELEASE queue_write'),
-      rollbackTo: db.prepare('ROLLBACK TO queue_write'),
-    };
+    this.batch = new EachInOneTransaction(db, (write: PendingWrite) => write.apply());
   }
 
   /** Queue `apply` for the next commit; resolves with its result once durable. */
@@ -125,13 +115,12 @@ export class GroupCommit {
   private runBatch(batch: PendingWrite[]): WriteResult[] {
     let results: WriteResult[];
     try {
-      this.sql.begin.run();
-      results = this.runPlainly(batch) ?? this.runIsolated(batch);
-      this.sql.commit.run();
+      results = this.batch
+        .run(batch)
+        .map((outcome) => (outcome.ok ? outcome : { ok: false, error: queueWriteError(outcome.error) }));
     } catch (err) {
-      // The transaction as a whole is gone (COMMIT failed, or SQLite abandoned it
-      // after an I/O error): nothing of this batch is on disk, so nobody may hear yes.
-      if (this.db.inTransaction) this.sql.rollback.run();
+      // The transaction as a whole is gone (BEGIN or COMMIT failed, or SQLite abandoned
+      // it after an I/O error): nothing of this batch is on disk, so nobody may hear yes.
       this.counters.failedCommits++;
       const error = queueWriteError(err);
       return batch.map(() => ({ ok: false, error }));
@@ -141,37 +130,5 @@ export class GroupCommit {
     this.counters.writes += committed;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
     return results;
-  }
-
-  /** Every write in the open transaction; undefined, and the transaction rolled back, when one threw. */
-  private runPlainly(batch: PendingWrite[]): WriteResult[] | undefined {
-    try {
-      return batch.map((write) => ({ ok: true, value: write.apply() }));
-    } catch {
-      if (this.db.inTransaction) this.sql.rollback.run();
-      return undefined;
-    }
-  }
-
-  /** The batch again, in a new transaction, each write in a savepoint of its own: a failure stays its own. */
-  private runIsolated(batch: PendingWrite[]): WriteResult[] {
-    this.sql.begin.run();
-    return batch.map((write) => this.runInSavepoint(write));
-  }
-
-  private runInSavepoint(write: PendingWrite): WriteResult {
-    this.sql.savepoint.run();
-    try {
-      const value = write.apply();
-      this.sql.release.run();
-      return { ok: true, value };
-    } catch (err) {
-      // Some errors (I/O, out of memory) make SQLite roll back the whole transaction;
-      // carrying on would run the next writes outside it, so give up on the batch.
-      if (!this.db.inTransaction) throw err;
-      this.sql.rollbackTo.run();
-      this.sql.release.run();
-      return { ok: false, error: queueWriteError(err) };
-    }
   }
 }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import { EachInOneTransaction } from '../core/each-in-one-transaction.js';
 import { FlushTrigger } from '../core/flush-trigger.js';
 import { MailError } from '../core/mail-error.js';
 import type { WalSync } from '../core/wal-sync.js';
@@ -16,11 +16,7 @@ import type { DeliverInput, DeliverResult, DeliveryStats, StoreChange } from './
  * `add` queues, the scheduled flush commits, and every promise resolves only after
  * that commit. better-sqlite3 is synchronous, so while a commit runs
  * the loop is blocked and new deliveries pile up for the next batch by themselves.
- *
- * One bad delivery must not sink its neighbours, yet deliveries almost never fail:
- * a batch first runs plainly, and only when one of its deliveries throws is it rolled
- * back and run again with each delivery in a savepoint of its own (as the queue's
- * GroupCommit does; a savepoint makes SQLite keep a copy of every page it changes).
+ * One bad delivery fails alone, and does not sink its neighbours (EachInOneTransaction).
  */
 
 export interface PendingDelivery {
@@ -101,15 +97,10 @@ export class DeliveryBatcher {
   private readonly trigger: FlushTrigger;
   private closed = false;
   readonly stats: DeliveryStats = { batches: 0, stored: 0, duplicates: 0, refused: 0, largestBatch: 0 };
-  /** Nested inside the batch's transaction, better-sqlite3 runs this as a SAVEPOINT. */
-  private readonly deliverInSavepoint: (item: PendingDelivery) => DeliveryOutcome;
-  /** Every delivery in one transaction; throws (rolled back) when any of them does. */
-  private readonly writePlainly: Database.Transaction<(items: PendingDelivery[]) => DeliveryOutcome[]>;
-  /** Every delivery in a savepoint of its own: a failure stays its own. */
-  private readonly writeIsolated: Database.Transaction<(items: PendingDelivery[]) => DeliveryOutcome[]>;
+  private readonly batch: EachInOneTransaction<PendingDelivery, DeliveryOutcome>;
 
   constructor(
-    private readonly ctx: StoreContext,
+    ctx: StoreContext,
     /** Called after each commit with what it decided (listeners, trace). */
     private readonly afterCommit: (outcomes: DeliveryOutcome[]) => void,
     /** When given, batches commit relaxed and are made durable by an fsync off the event loop. */
@@ -118,9 +109,7 @@ export class DeliveryBatcher {
     batchWindowMs = 0,
   ) {
     this.trigger = new FlushTrigger(() => this.flush(), walSync, batchWindowMs);
-    this.deliverInSavepoint = ctx.db.transaction((item: PendingDelivery) => deliverOne(ctx, item));
-    this.writePlainly = ctx.db.transaction((items: PendingDelivery[]) => items.map((item) => deliverOne(ctx, item)));
-    this.writeIsolated = ctx.db.transaction((items: PendingDelivery[]) => this.deliverEachInSavepoint(items));
+    this.batch = new EachInOneTransaction(ctx.db, (item: PendingDelivery) => deliverOne(ctx, item));
   }
 
   add(item: PendingDelivery): void {
@@ -166,27 +155,9 @@ export class DeliveryBatcher {
 
   /** The batch's outcomes, in order; throws when the transaction as a whole failed. */
   private write(items: PendingDelivery[]): DeliveryOutcome[] {
-    try {
-      return this.writePlainly.immediate(items);
-    } catch (err) {
-      // Another connection held the file for the whole busy timeout: trying again
-      // would only block the loop as long once more.
-      if ((err as { code?: unknown } | null)?.code === 'SQLITE_BUSY') throw err;
-      // Rolled back: nothing of it is written, so running it again is safe.
-      return this.writeIsolated.immediate(items);
-    }
-  }
-
-  private deliverEachInSavepoint(items: PendingDelivery[]): DeliveryOutcome[] {
-    return items.map((item) => {
-      try {
-        return this.deliverInSavepoint(item);
-      } catch (err) {
-        // Some SQLite errors (full disk, I/O) end the whole transaction: give up on the batch.
-        if (!this.ctx.db.inTransaction) throw err;
-        return { item, error: err instanceof MailError ? err : storageError(err) };
-      }
-    });
+    return this.batch
+      .run(items)
+      .map((outcome, i) => (outcome.ok ? outcome.value : { item: items[i]!, error: storageError(outcome.error) }));
   }
 
   private settle(outcomes: DeliveryOutcome[]): void {
