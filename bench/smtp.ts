@@ -14,24 +14,27 @@ import { loadWorldSpec, withEphemeralPorts } from '../server/world/load-spec.js'
  * sessions. Each run prints how many group commits the queue and the stores needed
  * and the CPU the world's process used per message (all its threads).
  *
- * Where the time goes (2 cores, new connection per message): the world spends 1.2–1.8
- * ms of CPU per message and our load generator about 0.25 ms (Postfix's smtp-source,
- * written in C, 0.16 ms), so the two cores are nearly full. The machine's own speed drifts by a quarter within an hour: compare
- * runs made side by side (the same code once measured 842–1,120/s within two
- * hours). By thread, at ~1,130/s (from /proc/<pid>/task/<tid>/stat): the main thread
- * (queue, deliveries, LMTP both ways, stores, trace) ~0.54 ms, the site MTA's
+ * Where the time goes (2 cores, new connection per message): the world spends 1.1–1.9
+ * ms of CPU per message, depending on the machine's period, and our load generator
+ * about 0.25 ms (Postfix's smtp-source, written in C, 0.16 ms), so the two cores are
+ * nearly full. The machine's own speed drifts by a quarter within an hour: compare
+ * runs made side by side (code a few percent apart measured 902/s and 1,241/s within
+ * one session). By thread, at ~1,130/s (from /proc/<pid>/task/<tid>/stat): the main
+ * thread (queue, deliveries, LMTP both ways, stores, trace) ~0.54 ms, the site MTA's
  * listener thread (SMTP sessions, RCPT lookups, verdict) ~0.47 ms, V8's helper
  * threads (GC, compiler) ~0.12 ms, the directory thread ~0.10 ms. What moved the
- * figure from 540/s to ~1,150–1,200/s: the listeners on their own thread, a 2 ms
- * queue commit window (half the commits and fsyncs), recent trace events kept as JSON
- * text, trace notices crossing threads as one JSON text per loop turn (inside the
- * next call when there is one), two queue writes per message instead of three, and a
- * small LDAP client of our own in place of a general library (the one RCPT search
- * per message, with its trace event, cost ~0.3 ms of CPU end to end, measured by
- * leaving it out). The largest costs left: on the
- * main thread the SQLite work of queue and stores and the trace (~23 events, 5.4 KB
- * per message); on the listener thread the socket system calls (seven replies per
- * inbound connection, about thirty calls in all).
+ * figure from 540/s to 1,240–1,380/s (in a fast period): the listeners on their own
+ * thread, a 2 ms queue commit window (half the commits and fsyncs), recent trace
+ * events kept as JSON text, trace notices crossing threads as one JSON text per loop
+ * turn (inside the next call when there is one), two queue writes per message instead
+ * of three, a small LDAP client of our own in place of a general library (the one
+ * RCPT search per message, with its trace event, cost ~0.3 ms of CPU end to end,
+ * measured by leaving it out), queue CHECK constraints that SQLite tests without
+ * building a temporary b-tree, and time-ordered queue ids (their indexes take one
+ * page write per commit, not one per message). The largest costs left: on the main
+ * thread the SQLite work of queue and stores and the trace (~23 events, 5.4 KB per
+ * message); on the listener thread the socket system calls (seven replies per inbound
+ * connection, about thirty calls in all).
  */
 export async function benchSmtp(argv: string[]): Promise<void> {
   const { options } = parseOptions(argv, ['messages', 'sessions', 'size', 'mode', 'generator']);

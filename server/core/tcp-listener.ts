@@ -1,16 +1,16 @@
 import type { Server } from 'node:net';
 
-/**
- * The two pieces every protocol listener of the lab shares (SMTP, LMTP, POP3, IMAP,
- * both MMP proxies): start listening and learn the real port (0 = ephemeral), and
- * keep the set of open sessions so close() can wait until the last one is gone.
- */
 /** A listener the world can take down and bring back on the same port. */
 export interface Restartable {
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
 }
 
+/**
+ * The two pieces every protocol listener of the lab shares (SMTP, LMTP, POP3, IMAP,
+ * both MMP proxies): start listening and learn the real port (0 = ephemeral), and
+ * keep the set of open sessions so close() can wait until the last one is gone.
+ */
 export function listenOn(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);

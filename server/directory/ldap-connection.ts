@@ -187,7 +187,7 @@ export class LdapConnection {
   }
 
   private handle(message: Buffer): void {
-    const fields = new BerCursor(message).next().cursor;
+    const fields = new BerCursor(message).nextCursor();
     const messageId = decodeInteger(fields.next().content);
     const op = fields.next();
     if (messageId === 0 && op.tag === LdapOp.extendedResponse) {
@@ -246,8 +246,8 @@ const EMPTY = Buffer.alloc(0);
 /** LDAPResult (RFC 4511 §4.1.9): resultCode, matchedDN, diagnosticMessage, then optional parts. */
 function readResult(fields: BerCursor): { code: number; message: string } {
   const code = decodeInteger(fields.next().content);
-  fields.next(); // matchedDN
-  return { code, message: fields.next().content.toString('utf8') };
+  fields.nextText(); // matchedDN
+  return { code, message: fields.nextText() };
 }
 
 /** SearchResultEntry: objectName, then a SEQUENCE of { type, SET OF value }. */

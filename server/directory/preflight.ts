@@ -22,7 +22,7 @@ export type DnCheck = (dn: string) => unknown;
 
 export function preflight(message: Buffer, checkDn: DnCheck = parseDn): PreflightResult {
   try {
-    const fields = new BerCursor(message).next().cursor;
+    const fields = new BerCursor(message).nextCursor();
     const messageId = decodeInteger(fields.next().content);
     const op = fields.next();
     if (op.tag === LdapOp.searchRequest) return checkSearchBase(messageId, op.cursor, checkDn);
@@ -35,7 +35,7 @@ export function preflight(message: Buffer, checkDn: DnCheck = parseDn): Prefligh
 }
 
 function checkSearchBase(messageId: number, request: BerCursor, checkDn: DnCheck): PreflightResult {
-  const base = request.next().content.toString('utf8');
+  const base = request.nextText();
   try {
     checkDn(base);
     return undefined;
