@@ -14,27 +14,31 @@ import { loadWorldSpec, withEphemeralPorts } from '../server/world/load-spec.js'
  * sessions. Each run prints how many group commits the queue and the stores needed
  * and the CPU the world's process used per message (all its threads).
  *
- * Where the time goes (2 cores, new connection per message): the world spends 1.1–1.9
+ * Where the time goes (2 cores, new connection per message): the world spends 1.0–1.9
  * ms of CPU per message, depending on the machine's period, and our load generator
  * about 0.25 ms (Postfix's smtp-source, written in C, 0.16 ms), so the two cores are
- * nearly full. The machine's own speed drifts by a quarter within an hour: compare
- * runs made side by side (code a few percent apart measured 902/s and 1,241/s within
- * one session). By thread, at ~1,130/s (from /proc/<pid>/task/<tid>/stat): the main
- * thread (queue, deliveries, LMTP both ways, stores, trace) ~0.54 ms, the site MTA's
- * listener thread (SMTP sessions, RCPT lookups, verdict) ~0.47 ms, V8's helper
- * threads (GC, compiler) ~0.12 ms, the directory thread ~0.10 ms. What moved the
- * figure from 540/s to 1,240–1,380/s (in a fast period): the listeners on their own
- * thread, a 2 ms queue commit window (half the commits and fsyncs), recent trace
- * events kept as JSON text, trace notices crossing threads as one JSON text per loop
- * turn (inside the next call when there is one), two queue writes per message instead
- * of three, a small LDAP client of our own in place of a general library (the one
- * RCPT search per message, with its trace event, cost ~0.3 ms of CPU end to end,
+ * nearly full. The machine's own speed drifts by a quarter within an hour: compare runs
+ * made side by side (code a few percent apart measured 902/s and 1,241/s within one
+ * session). By thread, with the world alone in its process and Postfix's smtp-source
+ * sending 10,000 messages at ~1,490/s (from /proc/<pid>/task/<tid>/stat): the main
+ * thread (queue, deliveries, LMTP both ways, stores, trace) ~0.37 ms, the site MTA's
+ * listener thread (SMTP sessions, RCPT lookups, verdict) ~0.39 ms, V8's helper threads
+ * (GC, compiler) ~0.10 ms, the directory thread ~0.09 ms, libuv's pool (the fsyncs)
+ * ~0.03 ms, the trace writer ~0.02 ms. What moved the figure from 540/s to
+ * 1,380–1,470/s (in a fast period): the listeners on their own thread, a 2 ms queue
+ * commit window (half the commits and fsyncs), trace notices crossing threads as one
+ * JSON text per loop turn (inside the next call when there is one) and persisted
+ * without being parsed again, recent trace events kept as UTF-8 outside the JS heap (as
+ * strings they were promoted and collected by the GC), two queue writes per message
+ * instead of three, a small LDAP client of our own in place of a general library (the
+ * one RCPT search per message, with its trace event, cost ~0.3 ms of CPU end to end,
  * measured by leaving it out), queue CHECK constraints that SQLite tests without
- * building a temporary b-tree, and time-ordered queue ids (their indexes take one
- * page write per commit, not one per message). The largest costs left: on the main
- * thread the SQLite work of queue and stores and the trace (~23 events, 5.4 KB per
- * message); on the listener thread the socket system calls (seven replies per inbound
- * connection, about thirty calls in all).
+ * building a temporary b-tree, and time-ordered queue ids (their indexes take one page
+ * write per commit, not one per message). The largest costs left: on the main thread
+ * the SQLite work of queue and stores and the trace (~23 events, 5.4 KB per message);
+ * on the listener thread the socket system calls (seven replies per inbound connection,
+ * about thirty calls in all). More sessions hide more latency: 40 give about 11% more
+ * than 20 (with 20, `perf` finds the cores idle for 8% of their time).
  */
 export async function benchSmtp(argv: string[]): Promise<void> {
   const { options } = parseOptions(argv, ['messages', 'sessions', 'size', 'mode', 'generator']);
@@ -119,9 +123,10 @@ async function runOnce(plan: LoadPlan, generator: LoadGenerator) {
     let stored = 0;
     let allStored: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (allStored = resolve));
-    world.tracer.subscribe((event) => {
-      if (event.kind === 'mailbox.stored' && ++stored === messages) allStored();
-    });
+    // Only the kind it counts: a subscriber of every event would have each relayed one parsed for it.
+    world.tracer.subscribe(() => {
+      if (++stored === messages) allStored();
+    }, ['mailbox.stored']);
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const loadSeconds = await runLoad(generator.command(world.portOf('mta', 'smtp'), plan));

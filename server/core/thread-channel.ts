@@ -12,9 +12,14 @@ import type { MessagePort, Worker } from 'node:worker_threads';
  * together: at the end of the turn, or inside the next call or answer (which the
  * other side reads after them).
  */
-/** `json`: for a notice, the args as the JSON text they crossed as. */
-export type ThreadHandler = (args: unknown, json?: string) => Promise<unknown> | unknown;
-export type ThreadHandlers = Record<string, ThreadHandler>;
+export type ThreadHandler = (args: unknown) => Promise<unknown> | unknown;
+/**
+ * A notice handler that takes the args as the JSON text they crossed as, unparsed:
+ * for a receiver that mostly passes them on as text (the trace: it is persisted as
+ * text, and parsed only when someone watches it live). Notices only; a call to it fails.
+ */
+export type JsonNoticeHandler = { json: (text: string) => void };
+export type ThreadHandlers = Record<string, ThreadHandler | JsonNoticeHandler>;
 
 type Endpoint = Pick<MessagePort | Worker, 'postMessage' | 'on' | 'off'>;
 
@@ -127,7 +132,8 @@ export class ThreadChannel {
     const handler = this.handlers[name];
     try {
       if (handler === undefined) return;
-      const done = json === '' ? handler(undefined) : handler(JSON.parse(json), json);
+      if (typeof handler !== 'function') return handler.json(json);
+      const done = json === '' ? handler(undefined) : handler(JSON.parse(json));
       if (done instanceof Promise) done.catch(complain);
     } catch (err) {
       complain(err);
@@ -137,7 +143,7 @@ export class ThreadChannel {
   private async answer(id: number, method: string, args: unknown): Promise<void> {
     try {
       const handler = this.handlers[method];
-      if (!handler) throw new Error(`no handler for ${method}`);
+      if (typeof handler !== 'function') throw new Error(`no handler for ${method}`);
       const result = await handler(args);
       if (!this.closedWith) this.postWithNotices({ reply: id, result });
     } catch (err) {

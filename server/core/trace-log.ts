@@ -1,16 +1,8 @@
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import type { TraceEvent } from '../api/trace.js';
+import { RecentEvents } from './recent-events.js';
 import type { TraceSink } from './tracer.js';
-
-/**
- * Recent events kept in memory: `since()` of a live UI never waits for the disk. They
- * are kept as their JSON text, not as objects: a busy world emits some 20,000 events a
- * second, and holding that many object graphs for a while makes each one survive into
- * the old generation, which the garbage collector then copies and marks. Readers
- * parse the few they ask for.
- */
-const RECENT_EVENTS = 20_000;
 
 /**
  * How long events wait to be written, and how many make a segment go at once. Live
@@ -25,24 +17,25 @@ const FLUSH_AT_EVENTS = 5_000;
 /**
  * The persisted trace (trace.sqlite in the data dir). A busy world emits tens of
  * thousands of events per second, so the SQLite inserts run on a thread of their own
- * (trace-log-thread.ts); this side serialises each event once, keeps the newest ones
- * in memory, and reads older ones from the file through a read-only connection.
+ * (trace-log-thread.ts); this side keeps the newest events in memory (RecentEvents: a
+ * live UI's `since()` never waits for the disk, and what goes to the writer is cut from
+ * there), and reads older ones from the file through a read-only connection.
  */
 export class TraceLog implements TraceSink {
   private readonly reader: Database.Database;
   private readonly selectSegments: Database.Statement;
   private readonly worker: Worker;
-  private recent: string[] = [];
-  /** seq of recent[0]. */
-  private recentFirstSeq = 1;
-  private pending: string[] = [];
+  private readonly recent: RecentEvents;
+  /** The first event not yet handed to the writer, if any is waiting. */
+  private unsentFrom: number | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private workerGone = false;
 
-  private constructor(reader: Database.Database, worker: Worker) {
+  private constructor(reader: Database.Database, worker: Worker, recent: RecentEvents) {
     this.reader = reader;
     this.worker = worker;
+    this.recent = recent;
     this.selectSegments = reader
       .prepare('SELECT events FROM trace_segments WHERE last_seq > ? ORDER BY first_seq LIMIT ?')
       .pluck();
@@ -52,7 +45,8 @@ export class TraceLog implements TraceSink {
     worker.on('exit', () => (this.workerGone = true));
   }
 
-  static async open(file: string): Promise<TraceLog> {
+  /** `recent`: the memory for the newest events (tests give a small one to see it trimmed). */
+  static async open(file: string, recent = new RecentEvents()): Promise<TraceLog> {
     const setup = new Database(file);
     setup.pragma('journal_mode = WAL');
     setup.exec(`CREATE TABLE IF NOT EXISTS trace_segments (
@@ -73,7 +67,7 @@ export class TraceLog implements TraceSink {
         resolve();
       });
     });
-    return new TraceLog(new Database(file, { readonly: true }), worker);
+    return new TraceLog(new Database(file, { readonly: true }), worker, recent);
   }
 
   lastSeq(): number {
@@ -81,25 +75,20 @@ export class TraceLog implements TraceSink {
     return row.seq ?? 0;
   }
 
-  append(event: TraceEvent, eventJson?: string): void {
+  append(seq: number, json: string): void {
     if (this.closed) return;
-    const json = eventJson ?? JSON.stringify(event);
-    if (this.recent.length === 0) this.recentFirstSeq = event.seq;
-    this.recent.push(json);
-    if (this.recent.length > RECENT_EVENTS * 1.5) {
-      this.recentFirstSeq += this.recent.length - RECENT_EVENTS;
-      this.recent = this.recent.slice(-RECENT_EVENTS);
-    }
-    this.pending.push(json);
-    if (this.pending.length >= FLUSH_AT_EVENTS) this.flush();
+    // Events go out in seq order; one that does not follow (never seen) starts memory over, so send what waits first.
+    if (this.unsentFrom !== undefined && seq !== this.recent.newestSeq + 1) this.flush();
+    this.recent.append(seq, json);
+    this.unsentFrom ??= seq;
+    if (seq - this.unsentFrom + 1 >= FLUSH_AT_EVENTS) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS).unref();
   }
 
   since(afterSeq: number, limit: number): TraceEvent[] {
-    const oldest = this.recent.length > 0 ? this.recentFirstSeq : undefined;
+    const oldest = this.recent.oldestSeq;
     if (oldest !== undefined && afterSeq >= oldest - 1) {
-      const start = afterSeq - oldest + 1;
-      return this.recent.slice(start, start + limit).map((json) => JSON.parse(json) as TraceEvent);
+      return this.recent.texts(afterSeq, limit).map((json) => JSON.parse(json) as TraceEvent);
     }
     // Older than memory: those were written long ago. Continue from memory if the file runs out.
     const fromFile = this.readFile(afterSeq, limit);
@@ -134,13 +123,16 @@ export class TraceLog implements TraceSink {
   private flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.workerGone) this.pending = []; // nobody to write them; memory still serves the live trace
-    if (this.pending.length === 0) return;
-    // One string crosses the thread boundary more cheaply than many (JSON never holds a raw newline).
-    const last = this.recentFirstSeq + this.recent.length - 1;
-    const segment = { first: last - this.pending.length + 1, last, events: this.pending.join('\n') };
-    this.worker.postMessage({ segment });
-    this.pending = [];
+    const first = this.unsentFrom;
+    this.unsentFrom = undefined;
+    // Without a writer there is nobody to write them to; memory still serves the live trace.
+    if (first !== undefined && !this.workerGone) {
+      const last = this.recent.newestSeq;
+      // One buffer of UTF-8 lines, moved (not copied) to the writer thread.
+      const events = this.recent.lines(first, last)!;
+      this.worker.postMessage({ segment: { first, last, events } }, [events.buffer]);
+    }
+    this.recent.trim(this.recent.newestSeq + 1);
   }
 
   /** Events after `afterSeq` from the file's segments, at most `limit`. */
@@ -151,12 +143,22 @@ export class TraceLog implements TraceSink {
       const rows = this.selectSegments.all(afterSeq, segments) as string[];
       for (const row of rows) {
         for (const line of row.split('\n')) {
-          const event = JSON.parse(line) as TraceEvent;
-          if (event.seq > afterSeq && events.length < limit) events.push(event);
+          const event = parseStored(line);
+          if (event !== undefined && event.seq > afterSeq && events.length < limit) events.push(event);
         }
       }
       if (rows.length < segments) break; // the file has nothing more
     }
     return events;
+  }
+}
+
+/** A stored line as an event; a line that is not one (a damaged file) is skipped, not the whole read. */
+function parseStored(line: string): TraceEvent | undefined {
+  try {
+    const event = JSON.parse(line) as TraceEvent;
+    return typeof event?.seq === 'number' ? event : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,30 +1,44 @@
 import type { TraceEvent, TraceInput, TraceKind } from '../api/trace.js';
 import type { Clock } from './clock.js';
 
+/** A live subscriber that takes events as objects. */
+export type TraceListener = (event: TraceEvent) => void;
+/** A live subscriber that takes events as their JSON text (the WebSocket stream sends them on as text). */
+export type TraceJsonListener = (seq: number, json: string) => void;
+
 /**
  * Components report facts through an injected Tracer, after the fact is true.
  * The tracer stamps the gap-free `seq` and the world time, hands the event to its
  * sink (persistence) and then to live subscribers (WebSocket stream, tests).
  */
 export interface Tracer {
+  emit<K extends TraceKind>(input: TraceInput<K>): void;
   /**
-   * `inputJson`, when given, is `input` as JSON text already (an event relayed from
-   * another thread arrives as text): the persisted form is built from it instead of
-   * serialising the event a second time.
+   * An event that another thread reported, as the JSON text of its input. It is
+   * numbered and persisted as text, spliced rather than parsed and serialised again,
+   * and parsed only when an object subscriber wants its kind.
    */
-  emit<K extends TraceKind>(input: TraceInput<K>, inputJson?: string): void;
-  subscribe(listener: (event: TraceEvent) => void): () => void;
+  relay(inputJson: string): void;
+  /** Every event from now on, or only those of `kinds`. */
+  subscribe(listener: TraceListener, kinds?: readonly TraceKind[]): () => void;
+  subscribeJson(listener: TraceJsonListener): () => void;
   lastSeq(): number;
 }
 
-/** Where events are kept. `append` must not throw for ordinary input. `json` is the event as JSON text, when known. */
+/** Where events are kept: each as its JSON text, in seq order. `append` must not throw for ordinary input. */
 export interface TraceSink {
-  append(event: TraceEvent, json?: string): void;
+  append(seq: number, json: string): void;
+}
+
+interface Subscription {
+  listener: TraceListener;
+  kinds: ReadonlySet<string> | undefined;
 }
 
 export class WorldTracer implements Tracer {
   private seq: number;
-  private readonly listeners = new Set<(event: TraceEvent) => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly jsonListeners = new Set<TraceJsonListener>();
 
   constructor(
     private readonly clock: Clock,
@@ -34,14 +48,52 @@ export class WorldTracer implements Tracer {
     this.seq = startAfterSeq;
   }
 
-  emit<K extends TraceKind>(input: TraceInput<K>, inputJson?: string): void {
+  emit<K extends TraceKind>(input: TraceInput<K>): void {
+    const event = { seq: ++this.seq, at: this.clock.now(), ...input } as TraceEvent;
+    if (this.sink !== undefined || this.jsonListeners.size > 0) {
+      const json = JSON.stringify(event);
+      this.sink?.append(event.seq, json);
+      this.tellJson(event.seq, json);
+    }
+    this.tell(event);
+  }
+
+  relay(inputJson: string): void {
+    if (!inputJson.startsWith('{"')) return this.emit(JSON.parse(inputJson) as TraceInput<TraceKind>);
     const seq = ++this.seq;
-    const at = this.clock.now();
-    const event = { seq, at, ...input } as TraceEvent;
     // The same text JSON.stringify(event) gives: seq and at first, then the input's own fields.
-    const json = inputJson?.startsWith('{"') ? `{"seq":${seq},"at":${at},${inputJson.slice(1)}` : undefined;
-    this.sink?.append(event, json);
-    for (const listener of this.listeners) {
+    const json = `{"seq":${seq},"at":${this.clock.now()},${inputJson.slice(1)}`;
+    this.sink?.append(seq, json);
+    this.tellJson(seq, json);
+    if (this.someoneWants(leadingKind(inputJson))) this.tell(JSON.parse(json) as TraceEvent);
+  }
+
+  subscribe(listener: TraceListener, kinds?: readonly TraceKind[]): () => void {
+    const subscription = { listener, kinds: kinds && new Set<string>(kinds) };
+    this.subscriptions.add(subscription);
+    return () => this.subscriptions.delete(subscription);
+  }
+
+  subscribeJson(listener: TraceJsonListener): () => void {
+    this.jsonListeners.add(listener);
+    return () => this.jsonListeners.delete(listener);
+  }
+
+  lastSeq(): number {
+    return this.seq;
+  }
+
+  /** `kind` undefined: not known without parsing, so anyone subscribed wants it. */
+  private someoneWants(kind: string | undefined): boolean {
+    for (const { kinds } of this.subscriptions) {
+      if (kinds === undefined || kind === undefined || kinds.has(kind)) return true;
+    }
+    return false;
+  }
+
+  private tell(event: TraceEvent): void {
+    for (const { listener, kinds } of this.subscriptions) {
+      if (kinds !== undefined && !kinds.has(event.kind)) continue;
       try {
         listener(event);
       } catch {
@@ -51,14 +103,24 @@ export class WorldTracer implements Tracer {
     }
   }
 
-  subscribe(listener: (event: TraceEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  private tellJson(seq: number, json: string): void {
+    for (const listener of this.jsonListeners) {
+      try {
+        listener(seq, json);
+      } catch {
+        // As above.
+      }
+    }
   }
+}
 
-  lastSeq(): number {
-    return this.seq;
-  }
+const KIND_PREFIX = '{"kind":"';
+
+/** The kind of an event input given as JSON text, when it is the first field (as trace inputs write it). */
+function leadingKind(inputJson: string): string | undefined {
+  if (!inputJson.startsWith(KIND_PREFIX)) return undefined;
+  const end = inputJson.indexOf('"', KIND_PREFIX.length);
+  return end < 0 ? undefined : inputJson.slice(KIND_PREFIX.length, end);
 }
 
 /** A tracer that keeps events in memory: for unit tests of a single component. */

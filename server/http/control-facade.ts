@@ -33,8 +33,8 @@ export interface ControlFacade {
   world(): WorldView;
   /** Events with seq > afterSeq, at most `limit` of them, ordered by seq. */
   traceSince(afterSeq: number, limit: number): TraceEvent[];
-  /** Live events, in seq order; returns the unsubscribe function. */
-  subscribeTrace(listener: (e: TraceEvent) => void): () => void;
+  /** Live events, in seq order, each as its JSON text; returns the unsubscribe function. */
+  subscribeTrace(listener: (seq: number, json: string) => void): () => void;
   /** The queue of the site MTA, or of another MTA host of the world (the smarthost, an Internet MX). */
   queue(host?: string): QueuedMessage[];
   queueMessage(queueId: string): { message: QueuedMessage; history: HistoryRecord[] } | undefined;

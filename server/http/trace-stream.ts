@@ -6,11 +6,12 @@
  * at or below `lastSentSeq` is a duplicate and dropped.
  *
  * Live events are coalesced: at most one send per `flushIntervalMs` per client, as a
- * JSON array. A client that does not read fast enough (bufferedAmount over the limit)
- * is closed with 1013 "try again later" instead of being buffered without bound.
+ * JSON array; they stay the JSON text the tracer made (backlog pages are read from the
+ * store as events and serialised again). A client that does not read fast enough
+ * (bufferedAmount over the limit) is closed with 1013 "try again later" instead of
+ * being buffered without bound.
  */
 import type { WebSocket } from 'ws';
-import type { TraceEvent } from '../api/trace.js';
 import type { ControlFacade } from './control-facade.js';
 
 export interface TraceStreamOptions {
@@ -36,9 +37,15 @@ export const DEFAULT_STREAM_OPTIONS: Readonly<TraceStreamOptions> = {
 
 type TraceSource = Pick<ControlFacade, 'traceSince' | 'subscribeTrace'>;
 
+/** An event as it is sent: its JSON text, and its seq for ordering. */
+interface Outgoing {
+  seq: number;
+  json: string;
+}
+
 export class TraceStream {
   private phase: 'backlog' | 'live' | 'closed' = 'backlog';
-  private pending: TraceEvent[] = [];
+  private pending: Outgoing[] = [];
   private lastSentSeq: number;
   private lastFlushAtMs = 0;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -59,7 +66,7 @@ export class TraceStream {
 
   /** Subscribe, then start the backlog: in this order, so nothing falls between them. */
   start(): void {
-    this.unsubscribe = this.source.subscribeTrace((event) => this.onLive(event));
+    this.unsubscribe = this.source.subscribeTrace((seq, json) => this.onLive({ seq, json }));
     this.sendBacklogPage();
   }
 
@@ -74,7 +81,7 @@ export class TraceStream {
     this.onEnd(this);
   }
 
-  private onLive(event: TraceEvent): void {
+  private onLive(event: Outgoing): void {
     if (this.phase === 'closed' || event.seq <= this.lastSentSeq) return;
     this.pending.push(event);
     if (this.phase === 'live') {
@@ -145,14 +152,17 @@ export class TraceStream {
     }
   }
 
-  private send(events: TraceEvent[], onWritten?: (err?: Error) => void): void {
+  private send(events: Outgoing[], onWritten?: (err?: Error) => void): void {
     this.lastSentSeq = events[events.length - 1]!.seq;
-    this.ws.send(JSON.stringify(events), onWritten);
+    this.ws.send(`[${events.map((e) => e.json).join(',')}]`, onWritten);
   }
 
-  private readStore(afterSeq: number, limit: number): TraceEvent[] | undefined {
+  private readStore(afterSeq: number, limit: number): Outgoing[] | undefined {
     try {
-      return this.source.traceSince(afterSeq, limit).filter((e) => e.seq > afterSeq);
+      return this.source
+        .traceSince(afterSeq, limit)
+        .filter((e) => e.seq > afterSeq)
+        .map((e) => ({ seq: e.seq, json: JSON.stringify(e) }));
     } catch (err) {
       console.error('[http] trace stream: reading the trace failed:', err);
       this.ws.close(1011, 'trace unavailable');

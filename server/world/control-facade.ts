@@ -18,7 +18,7 @@ export function createControlFacade(world: World): ControlFacade {
   return {
     world: () => buildWorldView(world.spec, world.bindings, world.clock),
     traceSince: (afterSeq, limit) => world.traceSince(afterSeq, limit),
-    subscribeTrace: (listener) => world.tracer.subscribe(listener),
+    subscribeTrace: (listener) => world.tracer.subscribeJson(listener),
     queue: (host) => queueOf(world, host).list(),
     queueMessage(queueId) {
       const queue = world.mtaHolding(queueId)?.queue;

@@ -1,4 +1,3 @@
-import type { TraceInput, TraceKind } from '../api/trace.js';
 import type { HostSpec, ServiceProtocol, WorldSpec } from '../api/world-spec.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { MailError } from '../core/mail-error.js';
@@ -67,7 +66,7 @@ export async function startMtaListeners(opts: StartMtaListenersOptions): Promise
     module: new URL('../mta/listener-thread.ts', import.meta.url),
     init,
     handlers: {
-      trace: (input, json) => void tracer.emit(input as TraceInput<TraceKind>, json),
+      trace: { json: (text) => tracer.relay(text) },
       async commit(args): Promise<CommitAnswer> {
         const { session, prepared } = args as CommitRequest;
         try {

@@ -22,7 +22,7 @@ export const START_AT = Date.UTC(2024, 0, 15, 9, 0, 0);
 export function fakeWorld() {
   const clock = new WorldClock({ kind: 'stepped' }, undefined, START_AT);
   const stored: TraceEvent[] = [];
-  const tracer = new WorldTracer(clock, { append: (e) => stored.push(e) });
+  const tracer = new WorldTracer(clock, { append: (_seq, json) => stored.push(JSON.parse(json) as TraceEvent) });
   let listenerCount = 0;
   const hooks: {
     afterSubscribe?: () => void;
@@ -95,7 +95,7 @@ export function fakeWorld() {
       return page;
     },
     subscribeTrace: (listener) => {
-      const off = tracer.subscribe(listener);
+      const off = tracer.subscribeJson(listener);
       listenerCount++;
       hooks.afterSubscribe?.();
       return () => {

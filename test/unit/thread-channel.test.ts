@@ -79,6 +79,21 @@ test('notices whose text holds newlines and spaces arrive whole; args that are n
   assert.deepEqual(seen, [{ text: 'line one\nline two', list: ['a b', 'c'] }, undefined, 'last']);
 });
 
+test('a JSON notice handler gets the args as the text they crossed as, in order with the others; a call to it fails', async (t) => {
+  const seen: unknown[] = [];
+  const { a } = pair(t, {
+    note: (args) => void seen.push(args),
+    trace: { json: (text) => void seen.push(`text ${text}`) },
+    ping: () => 'pong',
+  });
+  a.notify('note', 'first');
+  a.notify('trace', { kind: 'smtp.reply', text: 'line\nbreak' });
+  a.notify('note', 'last');
+  assert.equal(await a.call('ping'), 'pong');
+  assert.deepEqual(seen, ['first', 'text {"kind":"smtp.reply","text":"line\\nbreak"}', 'last']);
+  await assert.rejects(a.call('trace', {}), /no handler for trace/);
+});
+
 test('closing a channel fails the calls still waiting and every later one', async (t) => {
   const { a } = pair(t, { never: () => new Promise(() => undefined) });
   const waiting = a.call('never');
