@@ -22,6 +22,10 @@ const MAX_HEADER_BYTES = 64 * 1024;
 const MAX_TEXT_CHARS = 2000;
 
 const WANTED = new Set(['subject', 'from', 'to', 'message-id', 'date']);
+const LONGEST_WANTED = Math.max(...[...WANTED].map((name) => name.length));
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
 
 /** Length of the header block in bytes, up to and including the last header line's newline. */
 export function headerBlockLength(raw: Buffer): number {
@@ -42,21 +46,52 @@ function decodeBytes(bytes: Buffer): string {
   return isUtf8(bytes) ? bytes.toString('utf8') : bytes.toString('latin1');
 }
 
-/** The wanted fields, first occurrence wins, values unfolded and trimmed. */
+/**
+ * The wanted fields, first occurrence wins, values unfolded and trimmed. Read line by
+ * line, and only a wanted field's name and value are cut out: a delivered message's
+ * header is mostly Received and verdict fields, and splitting all of it showed in
+ * the garbage.
+ */
 export function readFields(raw: Buffer): Map<string, string> {
   const text = decodeBytes(raw.subarray(0, headerBlockLength(raw)));
-  // Unfolding (RFC 5322 2.2.3): a line break followed by white space is not a break.
-  const lines = text.replace(/\r?\n(?=[ \t])/g, '').split(/\r?\n/);
   const fields = new Map<string, string>();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trimEnd().toLowerCase();
-    // A field name is printable ASCII without spaces; this also skips an mbox "From " line.
-    if (!/^[!-9;-~]+$/.test(name) || !WANTED.has(name) || fields.has(name)) continue;
-    fields.set(name, line.slice(colon + 1).trim());
+  let name: string | undefined;
+  let value = '';
+  // The next colon at or after the current line: found once, so lines without one cost no rescan.
+  let colon = -1;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const next = end + 1;
+    if (end > start && text.charCodeAt(end - 1) === CR) end--;
+    const first = text.charCodeAt(start);
+    if (first === SPACE || first === TAB) {
+      // Unfolding (RFC 5322 2.2.3): a line that starts with white space continues the field.
+      if (name !== undefined) value += text.slice(start, end);
+    } else {
+      if (name !== undefined) fields.set(name, value.trim());
+      if (colon < start) {
+        const found = text.indexOf(':', start);
+        colon = found < 0 ? Infinity : found;
+      }
+      name = colon < end ? wantedName(text, start, colon, fields) : undefined;
+      if (name !== undefined) value = text.slice(colon + 1, end);
+    }
+    start = next;
   }
+  if (name !== undefined) fields.set(name, value.trim());
   return fields;
+}
+
+/** The lowercased name of the field line at `start` (its colon at `colon`) if we want it and have not seen it yet. */
+function wantedName(text: string, start: number, colon: number, seen: Map<string, string>): string | undefined {
+  let nameEnd = colon;
+  while (nameEnd > start && (text.charCodeAt(nameEnd - 1) === SPACE || text.charCodeAt(nameEnd - 1) === TAB)) nameEnd--;
+  if (nameEnd === start || nameEnd - start > LONGEST_WANTED) return undefined;
+  const name = text.slice(start, nameEnd).toLowerCase();
+  // A field name is printable ASCII without spaces; this also skips an mbox "From " line.
+  if (!WANTED.has(name) || seen.has(name) || !/^[!-9;-~]+$/.test(name)) return undefined;
+  return name;
 }
 
 function cleanText(value: string): string {

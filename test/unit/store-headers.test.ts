@@ -23,6 +23,9 @@ test('RFC 2047 encoded-words in Subject and From are decoded (B, Q, other charse
 test('folded headers are unfolded; field names are case-insensitive; the first field wins', () => {
   const summary = parseHeaderSummary(
     crlf(
+      'Received: from client.example (client.example [192.0.2.1])',
+      '\tby mta.siroe.example; Tue, 1 Jul 2003 10:52:37 +0200',
+      'X-Subject: not the subject',
       'SUBJECT: a long subject',
       '\tthat goes on',
       '  and on',
@@ -37,6 +40,28 @@ test('folded headers are unfolded; field names are case-insensitive; the first f
   assert.equal(summary.subject, 'a long subject that goes on  and on', 'CRLF removed, the tab shown as a space');
   assert.equal(summary.messageId, '<folded@siroe.example>');
   assert.equal(summary.date, Date.parse('2003-07-01T08:52:37Z'));
+});
+
+test('a folded unwanted field does not run on into the wanted field before it; long and colonless lines are skipped', () => {
+  const summary = parseHeaderSummary(
+    crlf(
+      'Subject: a',
+      'X-Foo: b',
+      '\tc',
+      `X-Long-Name-With-No-Colon ${'x'.repeat(5000)}`,
+      'From : spaced <from@siroe.example>',
+      'Message-ID:<m@siroe.example>',
+      '',
+      'body',
+    ),
+  );
+  assert.equal(summary.subject, 'a');
+  assert.equal(
+    summary.from,
+    'spaced <from@siroe.example>',
+    'white space before the colon (obsolete syntax) is allowed',
+  );
+  assert.equal(summary.messageId, '<m@siroe.example>');
 });
 
 test('missing or broken headers give empty fields, never an error', () => {
