@@ -39,7 +39,23 @@ export function simpleTextView(raw: Buffer): MessageView | undefined {
     text: text.slice(0, MAX_TEXT_CHARS),
     hasTextPart: text.trim().length > 0,
     decodedParts: [body],
+    ...(nothingHidden(block, body) && { onePlainPart: true }),
   };
+}
+
+const TYPE_FIELDS = /^content-type[ \t]*:/gim;
+const ENCODING_FIELDS = /^content-transfer-encoding[ \t]*:/gim;
+const CONTENT_FIELD_IN_BODY = /^content-(?:type|transfer-encoding)[ \t]*:/im;
+
+/**
+ * Whether every reader sees this message as the one plain part we read. Not when a
+ * MIME field is there twice (readers disagree on which one wins: the classic way past
+ * a scanner), nor when the body holds MIME fields of its own (a bounce quoting the
+ * original's encoded part), as ClamAV also still scans those.
+ */
+function nothingHidden(block: string, body: Buffer): boolean {
+  if ((block.match(TYPE_FIELDS)?.length ?? 0) > 1 || (block.match(ENCODING_FIELDS)?.length ?? 0) > 1) return false;
+  return !CONTENT_FIELD_IN_BODY.test(body.toString('latin1'));
 }
 
 function unfold(value: string): string {

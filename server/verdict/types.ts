@@ -32,6 +32,13 @@ export interface MessageView {
   decodedParts: Buffer[];
   /** Set when the MIME structure could not be read; the rules then see a best effort. */
   parseError?: string;
+  /**
+   * Set when the whole body is one text/plain part with no transfer encoding, and no
+   * reader could see it otherwise (no MIME field twice, none in the body): the scanner
+   * has every byte of it as it is, and base64 inside it is text that no mail client
+   * decodes, so there is no hidden part to look for.
+   */
+  onePlainPart?: true;
 }
 
 /** SPF / DKIM / DMARC results in RFC 8601 words. */

@@ -97,6 +97,32 @@ describe('virus check (EICAR)', () => {
     assert.equal((await judgeWith(raw)).virus, 'infected');
   });
 
+  test('base64 text in a message that is one plain text part is text: it is not decoded', async () => {
+    const b64 = Buffer.from(EICAR).toString('base64');
+    const plain = Buffer.from(`Subject: a pasted blob\r\nContent-Type: text/plain\r\n\r\n${b64}\r\n`);
+    assert.equal((await judgeWith(plain)).virus, 'clean');
+    const declared = Buffer.from(
+      `Subject: an attachment\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64}\r\n`,
+    );
+    assert.equal((await judgeWith(declared)).virus, 'infected', 'the same text declared as base64 is decoded');
+  });
+
+  test('a message that only looks like one plain part is still searched: MIME fields twice, or in the body', async () => {
+    const b64 = Buffer.from(EICAR).toString('base64');
+    const cases: Record<string, string> = {
+      'two Content-Type fields':
+        `Subject: x\r\nContent-Type: text/plain\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n` +
+        `--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64}\r\n--b--\r\n`,
+      'two Content-Transfer-Encoding fields': `Subject: x\r\nContent-Transfer-Encoding: 7bit\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64}\r\n`,
+      'a plain-text bounce quoting an encoded part':
+        `Subject: Undelivered Mail Returned to Sender\r\nContent-Type: text/plain\r\n\r\n` +
+        `This is the mail system.\r\n\r\n--- original part ---\r\nCoNtEnT-TrAnSfEr-EnCoDiNg: base64\r\n\r\n${b64}\r\n`,
+    };
+    for (const [name, raw] of Object.entries(cases)) {
+      assert.equal((await judgeWith(Buffer.from(raw))).virus, 'infected', name);
+    }
+  });
+
   test('clean attachments are clean; an almost-EICAR is not EICAR', async () => {
     const v = await judgeWith(attachmentMessage(Buffer.from('%PDF-1.4 nothing to see').toString('base64'), 'base64'));
     assert.equal(v.virus, 'clean');
