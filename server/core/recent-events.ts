@@ -109,17 +109,10 @@ export class RecentEvents {
     return out;
   }
 
-  /** Drops the oldest chunks past the budget, but never one that holds `keepFrom` or a later event. */
-  trim(keepFrom: number): void {
-    const keepPosition = keepFrom <= this.newestSeq ? this.starts[Math.max(0, keepFrom - this.firstSeq)]! : this.end;
-    let drop = 0;
-    while (
-      this.chunks.length - drop > this.keepChunks &&
-      this.chunks[drop]!.base + this.chunks[drop]!.used <= keepPosition
-    ) {
-      drop++;
-    }
-    if (drop === 0) return;
+  /** Drops the oldest chunks past the budget (the caller has sent what they hold). */
+  trim(): void {
+    const drop = this.chunks.length - this.keepChunks;
+    if (drop <= 0) return;
     for (const { bytes } of this.chunks.slice(0, drop)) this.keepSpare(bytes);
     this.chunks = this.chunks.slice(drop);
     const firstKept = this.chunks[0]!.base;

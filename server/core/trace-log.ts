@@ -132,7 +132,7 @@ export class TraceLog implements TraceSink {
       const events = this.recent.lines(first, last)!;
       this.worker.postMessage({ segment: { first, last, events } }, [events.buffer]);
     }
-    this.recent.trim(this.recent.newestSeq + 1);
+    this.recent.trim();
   }
 
   /** Events after `afterSeq` from the file's segments, at most `limit`. */

@@ -13,15 +13,8 @@ export type TraceJsonListener = (seq: number, json: string) => void;
  */
 export interface Tracer {
   emit<K extends TraceKind>(input: TraceInput<K>): void;
-  /**
-   * An event that another thread reported, as the JSON text of its input. It is
-   * numbered and persisted as text, spliced rather than parsed and serialised again,
-   * and parsed only when an object subscriber wants its kind.
-   */
-  relay(inputJson: string): void;
   /** Every event from now on, or only those of `kinds`. */
   subscribe(listener: TraceListener, kinds?: readonly TraceKind[]): () => void;
-  subscribeJson(listener: TraceJsonListener): () => void;
   lastSeq(): number;
 }
 
@@ -30,14 +23,10 @@ export interface TraceSink {
   append(seq: number, json: string): void;
 }
 
-interface Subscription {
-  listener: TraceListener;
-  kinds: ReadonlySet<string> | undefined;
-}
-
 export class WorldTracer implements Tracer {
   private seq: number;
-  private readonly subscriptions = new Set<Subscription>();
+  /** Each listener with the kinds it wants (undefined: all). */
+  private readonly listeners = new Map<TraceListener, ReadonlySet<string> | undefined>();
   private readonly jsonListeners = new Set<TraceJsonListener>();
 
   constructor(
@@ -58,6 +47,11 @@ export class WorldTracer implements Tracer {
     this.tell(event);
   }
 
+  /**
+   * An event that another thread reported, as the JSON text of its input. It is
+   * numbered and persisted as text, spliced rather than parsed and serialised again,
+   * and parsed only when an object subscriber wants its kind.
+   */
   relay(inputJson: string): void {
     if (!inputJson.startsWith('{"')) return this.emit(JSON.parse(inputJson) as TraceInput<TraceKind>);
     const seq = ++this.seq;
@@ -69,11 +63,11 @@ export class WorldTracer implements Tracer {
   }
 
   subscribe(listener: TraceListener, kinds?: readonly TraceKind[]): () => void {
-    const subscription = { listener, kinds: kinds && new Set<string>(kinds) };
-    this.subscriptions.add(subscription);
-    return () => this.subscriptions.delete(subscription);
+    this.listeners.set(listener, kinds && new Set(kinds));
+    return () => this.listeners.delete(listener);
   }
 
+  /** Every event from now on, as its JSON text (the WebSocket stream sends it on as it is). */
   subscribeJson(listener: TraceJsonListener): () => void {
     this.jsonListeners.add(listener);
     return () => this.jsonListeners.delete(listener);
@@ -85,14 +79,14 @@ export class WorldTracer implements Tracer {
 
   /** `kind` undefined: not known without parsing, so anyone subscribed wants it. */
   private someoneWants(kind: string | undefined): boolean {
-    for (const { kinds } of this.subscriptions) {
+    for (const kinds of this.listeners.values()) {
       if (kinds === undefined || kind === undefined || kinds.has(kind)) return true;
     }
     return false;
   }
 
   private tell(event: TraceEvent): void {
-    for (const { listener, kinds } of this.subscriptions) {
+    for (const [listener, kinds] of this.listeners) {
       if (kinds !== undefined && !kinds.has(event.kind)) continue;
       try {
         listener(event);

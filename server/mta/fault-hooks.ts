@@ -12,11 +12,12 @@ const FAULT_COMMANDS = new Set<string>(['EHLO', 'HELO', 'LHLO', 'MAIL', 'RCPT', 
  * a slow network, which the world clock's speed does not change.
  */
 export function withFaultHooks(hooks: SmtpHooks, host: string, faults: FaultView): SmtpHooks {
-  const delay = async (session: SmtpSession) => {
+  /** The wait of a slow host, or undefined when the host is not slow (nearly always). */
+  const delay = (session: SmtpSession): Promise<unknown> | undefined => {
     const slow = faults.forHost('slow', host);
-    if (!slow) return;
+    if (!slow) return undefined;
     faults.applied(slow, host, `${host} waited ${slow.delayMs} ms (session ${session.id})`);
-    await sleep(slow.delayMs);
+    return sleep(slow.delayMs);
   };
   const refuse = (command: FaultCommand) => {
     const fault = faults.replyFor(host, command);
@@ -38,8 +39,8 @@ export function withFaultHooks(hooks: SmtpHooks, host: string, faults: FaultView
     // Not async: every command of every session passes here, and with no switch on
     // (nearly always) there is nothing to wait for, so no promise is made.
     beforeCommand(session, verb) {
-      if (!faults.forHost('slow', host)) return checkCommand(session, verb);
-      return delay(session).then(() => checkCommand(session, verb));
+      const waiting = delay(session);
+      return waiting ? waiting.then(() => checkCommand(session, verb)) : checkCommand(session, verb);
     },
     async onData(session, message) {
       refuse('DOT');

@@ -12,7 +12,7 @@ import { resolveOutcome, type ResolveAnswer, type ResolveRequest } from './liste
 
 /**
  * The trace as the listener thread reports it: each event goes to the main thread's
- * tracer, which numbers and stamps it (its `relay`). Nobody subscribes on this side.
+ * tracer, which numbers and stamps it (WorldTracer.relay). Nobody subscribes on this side.
  */
 export class RelayTracer implements Tracer {
   constructor(private readonly mainThread: ThreadChannel) {}
@@ -21,16 +21,8 @@ export class RelayTracer implements Tracer {
     this.mainThread.notify('trace', input);
   }
 
-  relay(inputJson: string): void {
-    this.emit(JSON.parse(inputJson) as TraceInput<TraceKind>);
-  }
-
   subscribe(): () => void {
     throw new Error('the listener thread relays its trace; subscribe on the main thread');
-  }
-
-  subscribeJson(): () => void {
-    return this.subscribe();
   }
 
   lastSeq(): number {

@@ -1,5 +1,6 @@
 import type { HostSpec, ServiceProtocol, WorldSpec } from '../api/world-spec.js';
 import type { Lifecycle } from '../core/lifecycle.js';
+import type { WorldTracer } from '../core/tracer.js';
 import { MailError } from '../core/mail-error.js';
 import { RestartingHostThread } from '../core/restarting-thread.js';
 import { SharedState } from '../core/shared-state.js';
@@ -20,6 +21,8 @@ import type { SmtpHostBasics } from './host-basics.js';
 import type { Restartable } from '../core/tcp-listener.js';
 
 export interface StartMtaListenersOptions extends SmtpHostBasics {
+  /** The world's own tracer: the thread's events come as text, for it to number (relay). */
+  tracer: WorldTracer;
   spec: WorldSpec;
   host: HostSpec;
   /** Where a message the listeners took in is committed and handed to delivery. */

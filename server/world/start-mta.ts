@@ -1,5 +1,6 @@
 import type { HostSpec, ServiceProtocol, WorldSpec } from '../api/world-spec.js';
 import type { Lifecycle } from '../core/lifecycle.js';
+import type { WorldTracer } from '../core/tracer.js';
 import type { DirectoryClient, DirectoryClientOptions } from '../directory/client.js';
 import { SiteDomains } from '../mta/address.js';
 import { LmtpChannel } from '../mta/delivery/lmtp-channel.js';
@@ -18,6 +19,7 @@ export interface MtaParts {
 }
 
 export interface StartMtaOptions extends SmtpHostBasics {
+  tracer: WorldTracer;
   spec: WorldSpec;
   host: HostSpec;
   queue: QueueStore;

@@ -20,12 +20,20 @@ function openPair(t: { after: (fn: () => void) => void }) {
   return { db, file };
 }
 
+/** A batch over `write` that counts how many times a write ran (a run again shows in the count). */
+function countingBatch<T, R>(db: Database.Database, write: (item: T) => R) {
+  const runs = { applied: 0 };
+  const batch = new EachInOneTransaction(db, (item: T) => {
+    runs.applied++;
+    return write(item);
+  });
+  return { batch, runs };
+}
+
 test('a write that throws fails alone: its own rows are undone, its neighbours commit', (t) => {
   const { db } = openPair(t);
   const insert = db.prepare('INSERT INTO t (k, n) VALUES (?, ?)');
-  let applied = 0;
-  const batch = new EachInOneTransaction(db, (k: string) => {
-    applied++;
+  const { batch, runs } = countingBatch(db, (k: string) => {
     insert.run(`${k}-first`, 1);
     if (k === 'bad') throw new Error('this write fails after writing a row');
     return insert.run(k, 2).changes;
@@ -40,16 +48,14 @@ test('a write that throws fails alone: its own rows are undone, its neighbours c
     ['a', 'a-first', 'c', 'c-first'],
     'nothing of the failed write stays',
   );
-  assert.equal(applied, 5, 'the first plain run got as far as the failure, then each write ran again');
+  assert.equal(runs.applied, 5, 'the first plain run got as far as the failure, then each write ran again');
   assert.equal(db.inTransaction, false);
 });
 
 test('a batch whose writes all succeed runs once, in one transaction', (t) => {
   const { db } = openPair(t);
   const insert = db.prepare('INSERT INTO t (k, n) VALUES (?, 0)');
-  let applied = 0;
-  const batch = new EachInOneTransaction(db, (k: string) => {
-    applied++;
+  const { batch, runs } = countingBatch(db, (k: string) => {
     assert.equal(db.inTransaction, true);
     return insert.run(k).changes;
   });
@@ -57,7 +63,7 @@ test('a batch whose writes all succeed runs once, in one transaction', (t) => {
     { ok: true, value: 1 },
     { ok: true, value: 1 },
   ]);
-  assert.equal(applied, 2);
+  assert.equal(runs.applied, 2);
 });
 
 test('a transaction that cannot begin (the file is busy) is not run again: run throws and nothing is written', (t) => {
@@ -65,13 +71,9 @@ test('a transaction that cannot begin (the file is busy) is not run again: run t
   const other = new Database(file);
   t.after(() => other.close());
   other.exec('BEGIN IMMEDIATE');
-  let applied = 0;
-  const batch = new EachInOneTransaction(db, () => {
-    applied++;
-    return db.prepare("INSERT INTO t (k, n) VALUES ('z', 0)").run().changes;
-  });
+  const { batch, runs } = countingBatch(db, () => db.prepare("INSERT INTO t (k, n) VALUES ('z', 0)").run().changes);
   assert.throws(() => batch.run(['one']), { code: 'SQLITE_BUSY' });
-  assert.equal(applied, 0, 'no write ran, and none ran twice');
+  assert.equal(runs.applied, 0, 'no write ran, and none ran twice');
   other.exec('ROLLBACK');
   assert.equal(db.prepare('SELECT count(*) FROM t').pluck().get(), 0);
 });
